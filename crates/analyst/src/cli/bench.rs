@@ -1,0 +1,133 @@
+//! `analyst bench`: demo generation rate and question latency on fresh stores.
+//!
+//! Timing goals live here, never in tests. Each size gets its own store in a temporary
+//! directory; questions go through the whole deterministic route (understanding, value
+//! matching, SQL, answer building), as `analyst ask` and the server run them.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use analyst_demo::DemoConfig;
+use analyst_demo::install::{DEMO_START, install};
+use analyst_gateway::{AskContext, ask, load_vocabulary};
+use analyst_store::{AccessMode, Location};
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use clap::Args;
+
+use super::{Settings, render};
+
+/// Ten questions a buyer, a store manager and a finance person ask every week.
+const QUESTIONS: [&str; 10] = [
+    "top 5 brands by revenue last month",
+    "revenue by store this year",
+    "monthly revenue trend for Stride in 2025",
+    "margin % by category last quarter",
+    "online vs store revenue last week",
+    "revenue this month compared with the same period last year",
+    "Peak Motion sales by gender in Q3 2025",
+    "returns by brand since March",
+    "weekly units of Zenfit in Chiang Mai Nimman over the last 90 days",
+    "average order value by store in October 2026",
+];
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Sizes of the demo business, in sales lines (comma-separated).
+    #[arg(long, value_delimiter = ',', default_values_t = [1_000_000u64, 10_000_000])]
+    lines: Vec<u64>,
+    /// How many times each question is asked.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    repeat: u64,
+}
+
+pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 15).context("bench date")?;
+    let context = AskContext { today };
+    for &lines in &args.lines {
+        let dir = tempfile::tempdir().context("creating a temporary store directory")?;
+        let connection = analyst_store::open(
+            &Location::DataDir(dir.path().to_path_buf()),
+            AccessMode::ReadWrite,
+        )?;
+        let config = DemoConfig {
+            lines,
+            seed: 42,
+            start_date: DEMO_START,
+            end_date: today.pred_opt().context("bench date")?,
+            id_base: 0,
+        };
+        let started = Instant::now();
+        install(connection.as_ref(), &config, &mut |_| {})?;
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "\n{lines} lines: demo generated and loaded in {seconds:.1} s ({:.0} lines/s), peak memory {}",
+            lines as f64 / seconds,
+            peak_memory()
+        );
+        let vocabulary = load_vocabulary(connection.as_ref())?;
+        let mut grid =
+            render::new_grid(["question", "table", "p50 ms", "p95 ms", "rows"].map(String::from));
+        for question in QUESTIONS {
+            let mut timings = Vec::with_capacity(args.repeat as usize);
+            let mut last = None;
+            for _ in 0..args.repeat {
+                let started = Instant::now();
+                let answer = ask(connection.as_ref(), &vocabulary, question, &context);
+                timings.push(started.elapsed().as_secs_f64() * 1000.0);
+                last = Some(answer);
+            }
+            let Some(answer) = last else { bail!("no run") };
+            if let Some(error) = &answer.error {
+                bail!("benchmark question \"{question}\" failed: {error}");
+            }
+            let table = answer
+                .meta
+                .sql
+                .as_deref()
+                .map(|sql| {
+                    if sql.contains("gold.daily_sales") {
+                        "gold"
+                    } else {
+                        "silver"
+                    }
+                })
+                .unwrap_or("?");
+            timings.sort_by(f64::total_cmp);
+            grid.add_row([
+                question.to_string(),
+                table.to_string(),
+                format!("{:.1}", percentile(&timings, 0.50)),
+                format!("{:.1}", percentile(&timings, 0.95)),
+                answer.meta.row_count.to_string(),
+            ]);
+        }
+        println!("{grid}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn percentile(sorted: &[f64], quantile: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() - 1) as f64 * quantile).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+/// The process's peak resident memory, from /proc (Linux).
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or_else(
+            || "unknown".into(),
+            |kb| format!("{:.0} MiB", kb as f64 / 1024.0),
+        )
+}

@@ -1,0 +1,184 @@
+//! The effective configuration, in layers: flags, then `ANALYST_…` environment variables, then
+//! `analyst.toml`, then defaults. `analyst config` prints it (never a secret).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args};
+use serde::Deserialize;
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    Environment,
+    File,
+    Default,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Origin::Flag => "flag",
+            Origin::Environment => "environment",
+            Origin::File => "analyst.toml",
+            Origin::Default => "default",
+        })
+    }
+}
+
+/// `analyst.toml`: every key is optional; unknown keys are an error (a typo should not be
+/// silently ignored).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    pub database: Option<String>,
+    pub today: Option<String>,
+    pub bind: Option<String>,
+    pub port: Option<u16>,
+    pub chat_per_minute: Option<u32>,
+    pub session_hours: Option<u32>,
+    pub token_days: Option<u32>,
+    pub secure_cookies: Option<bool>,
+}
+
+impl FileConfig {
+    /// Reads `path`; a missing default file is an empty configuration, a missing named one an
+    /// error.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+        let (path, required) = match path {
+            Some(path) => (path.to_path_buf(), true),
+            None => (PathBuf::from("analyst.toml"), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if !required && error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(FileConfig::default());
+            }
+            Err(error) => {
+                return Err(error).with_context(|| format!("cannot read {}", path.display()));
+            }
+        };
+        toml::from_str(&text).map_err(|error| {
+            anyhow::anyhow!("{} is not valid: {}", path.display(), error.message())
+        })
+    }
+}
+
+/// Picks a setting from its layers and says where it came from.
+pub fn pick<T>(
+    matches: Option<&ArgMatches>,
+    id: &str,
+    given: Option<T>,
+    file: Option<T>,
+    default: T,
+) -> (T, Origin) {
+    match (given, file) {
+        (Some(value), _) => {
+            let origin = match matches.and_then(|m| m.value_source(id)) {
+                Some(ValueSource::EnvVariable) => Origin::Environment,
+                _ => Origin::Flag,
+            };
+            (value, origin)
+        }
+        (None, Some(value)) => (value, Origin::File),
+        (None, None) => (default, Origin::Default),
+    }
+}
+
+/// The server settings `analyst serve` takes; `analyst config` accepts them too, to show what
+/// `serve` would use.
+#[derive(Debug, Clone, Args)]
+pub struct ServerOptions {
+    /// Address to listen on [default: 127.0.0.1].
+    #[arg(long, env = "ANALYST_BIND")]
+    pub bind: Option<String>,
+    /// Port to listen on; 0 picks a free one [default: 8080].
+    #[arg(long, env = "ANALYST_PORT")]
+    pub port: Option<u16>,
+    /// Questions a user may ask per minute [default: 20].
+    #[arg(long, env = "ANALYST_CHAT_PER_MINUTE", value_parser = clap::value_parser!(u32).range(1..))]
+    pub chat_per_minute: Option<u32>,
+    /// Hours a browser session lasts [default: 12].
+    #[arg(long, env = "ANALYST_SESSION_HOURS", value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub session_hours: Option<u32>,
+    /// Days an API token lasts [default: 30].
+    #[arg(long, env = "ANALYST_TOKEN_DAYS", value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub token_days: Option<u32>,
+    /// Mark session cookies Secure (set when users reach the server over HTTPS) [default: false].
+    #[arg(long, env = "ANALYST_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+}
+
+/// Server settings after layering.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub bind: (String, Origin),
+    pub port: (u16, Origin),
+    pub chat_per_minute: (u32, Origin),
+    pub session_hours: (u32, Origin),
+    pub token_days: (u32, Origin),
+    pub secure_cookies: (bool, Origin),
+}
+
+impl ServerConfig {
+    pub fn resolve(options: &ServerOptions, file: &FileConfig, matches: Option<&ArgMatches>) -> ServerConfig {
+        ServerConfig {
+            bind: pick(matches, "bind", options.bind.clone(), file.bind.clone(), "127.0.0.1".into()),
+            port: pick(matches, "port", options.port, file.port, 8080),
+            chat_per_minute: pick(matches, "chat_per_minute", options.chat_per_minute, file.chat_per_minute, 20),
+            session_hours: pick(matches, "session_hours", options.session_hours, file.session_hours, 12),
+            token_days: pick(matches, "token_days", options.token_days, file.token_days, 30),
+            secure_cookies: pick(matches, "secure_cookies", options.secure_cookies, file.secure_cookies, false),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    server: ServerOptions,
+}
+
+pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitCode> {
+    let server = ServerConfig::resolve(&args.server, &settings.file, settings.subcommand_matches());
+    let mut grid = super::render::new_grid(["setting", "value", "from"].map(String::from));
+    let mut row = |name: &str, value: String, origin: Origin| {
+        grid.add_row([name.to_string(), value, origin.to_string()]);
+    };
+    let (store, origin) = &settings.store_description;
+    row("store", store.clone(), *origin);
+    row("today", settings.today.to_string(), settings.today_origin);
+    row("bind", server.bind.0.clone(), server.bind.1);
+    row("port", server.port.0.to_string(), server.port.1);
+    row("chat_per_minute", server.chat_per_minute.0.to_string(), server.chat_per_minute.1);
+    row("session_hours", server.session_hours.0.to_string(), server.session_hours.1);
+    row("token_days", server.token_days.0.to_string(), server.token_days.1);
+    row("secure_cookies", server.secure_cookies.0.to_string(), server.secure_cookies.1);
+    println!("{grid}");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_are_taken_in_order() {
+        assert_eq!(pick(None, "x", Some(1), Some(2), 3), (1, Origin::Flag));
+        assert_eq!(pick(None, "x", None, Some(2), 3), (2, Origin::File));
+        assert_eq!(pick(None, "x", None::<i32>, None, 3), (3, Origin::Default));
+    }
+
+    #[test]
+    fn the_file_refuses_unknown_keys() {
+        let error = toml::from_str::<FileConfig>("prot = 80").unwrap_err();
+        assert!(error.message().contains("unknown field"), "{error}");
+        let config: FileConfig = toml::from_str("port = 9000\nbind = \"0.0.0.0\"").unwrap();
+        assert_eq!(config.port, Some(9000));
+    }
+}

@@ -1,0 +1,415 @@
+//! The command line as a user runs it: the real binary on a fresh data directory.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value as Json;
+
+fn analyst(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_analyst"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("ANALYST_DATABASE_URL")
+        .env_remove("ANALYST_TODAY")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Fails with one clear line on stderr, and no panic or backtrace.
+fn assert_clear_failure(output: &Output, expected: &str) {
+    let text = stderr(output);
+    assert!(!output.status.success(), "should fail: {text}");
+    assert!(
+        text.contains(expected),
+        "stderr should mention '{expected}': {text}"
+    );
+    assert!(
+        !text.contains("panicked") && !text.contains("RUST_BACKTRACE"),
+        "{text}"
+    );
+    assert_eq!(text.trim().lines().count(), 1, "one line: {text}");
+}
+
+fn with_demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let output = analyst(
+        dir.path(),
+        &["demo", "--lines", "20000", "--end-date", "2026-11-14"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("Created the demo business: 20000 sales lines"),
+        "{}",
+        stdout(&output)
+    );
+    dir
+}
+
+fn sql_json(dir: &Path, sql: &str) -> Vec<Json> {
+    let output = analyst(dir, &["sql", "--json", sql]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_str::<Json>(&stdout(&output))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn demo_ask_and_sql_agree() {
+    let dir = with_demo();
+    assert_eq!(
+        sql_json(dir.path(), "SELECT count(*) AS n FROM silver.sales_line")[0]["n"],
+        20000
+    );
+
+    let output = analyst(
+        dir.path(),
+        &[
+            "ask",
+            "--json",
+            "--today",
+            "2026-11-15",
+            "revenue by store this year",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let answer: Json = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(answer["error"], Json::Null);
+    assert_eq!(answer["meta"]["query"]["period"]["start"], "2026-01-01");
+    assert_eq!(answer["meta"]["query"]["period"]["end"], "2026-11-15");
+    let expected = sql_json(
+        dir.path(),
+        "SELECT s.name AS store, CAST(sum(l.net_amount) AS DOUBLE) AS revenue FROM silver.sales_line l JOIN silver.store s ON s.id = l.store_id WHERE l.date BETWEEN DATE '2026-01-01' AND DATE '2026-11-15' GROUP BY s.name",
+    );
+    let rows = answer["table"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), expected.len());
+    for row in rows {
+        let store = row["store"].as_str().unwrap();
+        let truth = expected.iter().find(|e| e["store"] == store).unwrap()["revenue"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            (row["revenue"].as_f64().unwrap() - truth).abs() < 0.01,
+            "{store}"
+        );
+    }
+
+    let output = analyst(
+        dir.path(),
+        &[
+            "ask",
+            "--today",
+            "2026-11-15",
+            "top 5 brands by revenue last month",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("Top 5 by revenue") && text.contains("฿") && text.contains("Total"),
+        "{text}"
+    );
+
+    let output = analyst(
+        dir.path(),
+        &[
+            "sql",
+            "--csv",
+            "SELECT code, name FROM silver.channel ORDER BY code",
+        ],
+    );
+    assert_eq!(stdout(&output).lines().next(), Some("code,name"));
+    assert_eq!(stdout(&output).lines().count(), 5);
+}
+
+#[test]
+fn the_console_refuses_writes_and_the_demo_refuses_to_overwrite() {
+    let dir = with_demo();
+    assert_clear_failure(
+        &analyst(dir.path(), &["sql", "DELETE FROM silver.sales_line"]),
+        "only SELECT or WITH",
+    );
+    assert_clear_failure(
+        &analyst(dir.path(), &["sql", "SELECT 1; DROP TABLE silver.product"]),
+        "one statement",
+    );
+    assert_eq!(
+        sql_json(dir.path(), "SELECT count(*) AS n FROM silver.sales_line")[0]["n"],
+        20000
+    );
+    assert_clear_failure(
+        &analyst(dir.path(), &["demo", "--lines", "1000"]),
+        "--force",
+    );
+
+    let output = analyst(dir.path(), &["demo", "--remove"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let counts = sql_json(
+        dir.path(),
+        "SELECT (SELECT count(*) FROM silver.sales_line) AS lines, (SELECT count(*) FROM silver.product) AS products, (SELECT count(*) FROM gold.daily_sales) AS gold, (SELECT count(*) FROM silver.channel) AS channels",
+    );
+    assert_eq!(counts[0]["lines"], 0);
+    assert_eq!(counts[0]["products"], 0);
+    assert_eq!(
+        counts[0]["gold"], 0,
+        "aggregates of removed data are gone too"
+    );
+    assert_eq!(counts[0]["channels"], 4, "reference data is not demo data");
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_a_failing_exit() {
+    let dir = with_demo();
+    let path = dir.path();
+    assert_clear_failure(
+        &analyst(path, &["--today", "2026-13-01", "ask", "revenue"]),
+        "2026-13-01",
+    );
+    assert_clear_failure(
+        &analyst(path, &["demo", "--force", "--end-date", "yesterday"]),
+        "yesterday",
+    );
+    assert_clear_failure(
+        &analyst(
+            path,
+            &[
+                "query",
+                r#"{"tool":"sales_by_dimension","measures":["turnover"]}"#,
+            ],
+        ),
+        "turnover",
+    );
+    assert_clear_failure(
+        &analyst(
+            path,
+            &[
+                "query",
+                r#"{"tool":"sales_by_dimension","measures":["revenue"],"dimensions":["planet"]}"#,
+            ],
+        ),
+        "planet",
+    );
+    assert_clear_failure(
+        &analyst(
+            path,
+            &[
+                "query",
+                r#"{"tool":"sales_by_dimension","measures":["revenue"],"period":{"start":"2026-02-01","end":"2026-01-01"}}"#,
+            ],
+        ),
+        "before it starts",
+    );
+    let output = analyst(
+        path,
+        &[
+            "query",
+            r#"{"tool":"sales_by_dimension","measures":["revenue"],"filters":[{"field":"brand","values":["Stryde"]}],"period":{"start":"2026-01-01","end":"2026-01-31"}}"#,
+        ],
+    );
+    assert!(!output.status.success());
+    assert!(
+        stdout(&output).contains("did you mean Stride?"),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = analyst(
+        path,
+        &[
+            "ask",
+            "--json",
+            "--today",
+            "2026-11-15",
+            "revenue by brand in 2031",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "an empty period is an answer: {}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn unusable_stores_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, b"x").unwrap();
+    assert_clear_failure(
+        &analyst(&file.join("data"), &["demo", "--lines", "100"]),
+        "cannot use data directory",
+    );
+
+    let corrupt = dir.path().join("corrupt");
+    std::fs::create_dir(&corrupt).unwrap();
+    std::fs::write(corrupt.join("analyst.duckdb"), vec![7u8; 4096]).unwrap();
+    assert_clear_failure(
+        &analyst(&corrupt, &["ask", "revenue last month"]),
+        "not a usable store",
+    );
+
+    assert_clear_failure(
+        &analyst(&dir.path().join("nothing"), &["sql", "SELECT 1"]),
+        "analyst demo",
+    );
+
+    let output = Command::new(env!("CARGO_BIN_EXE_analyst"))
+        .args([
+            "--database",
+            "postgres://user:secret@127.0.0.1/test",
+            "ask",
+            "revenue",
+        ])
+        .output()
+        .unwrap();
+    assert_clear_failure(&output, "PostgreSQL");
+    assert!(!stderr(&output).contains("secret"));
+}
+
+#[test]
+fn a_store_held_by_another_process_is_named() {
+    let dir = with_demo();
+    let holder = analyst_store::open(
+        &analyst_store::Location::DataDir(dir.path().to_path_buf()),
+        analyst_store::AccessMode::ReadWrite,
+    )
+    .unwrap();
+    let output = analyst(dir.path(), &["demo", "--remove"]);
+    assert_clear_failure(&output, "held by another process");
+    drop(holder);
+}
+
+#[test]
+fn users_are_added_listed_and_reset_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_stdin = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_analyst"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = with_stdin(&["user", "add", "Carla", "--admin", "--password-stdin"], "a long secret phrase\n");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Added carla (administrator)"), "{}", stdout(&output));
+    assert_clear_failure(
+        &with_stdin(&["user", "add", "carla", "--password-stdin"], "another long phrase\n"),
+        "already exists",
+    );
+    assert_clear_failure(&with_stdin(&["user", "add", "dan", "--password-stdin"], "short\n"), "at least 10");
+    assert_clear_failure(&analyst(dir.path(), &["user", "add", "no spaces please"]), "not a valid username");
+
+    let output = analyst(dir.path(), &["user", "add", "dan"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("One-time password: "), "{}", stdout(&output));
+    let listed = stdout(&analyst(dir.path(), &["user", "list"]));
+    assert!(listed.contains("carla") && listed.contains("dan"), "{listed}");
+    let output = analyst(dir.path(), &["user", "passwd", "carla"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("One-time password: "));
+    assert_clear_failure(&analyst(dir.path(), &["user", "passwd", "nobody"]), "no user named");
+}
+
+#[test]
+fn configuration_comes_from_flags_then_environment_then_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("analyst.toml"), "port = 9100\nchat_per_minute = 7\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_analyst"))
+        .current_dir(dir.path())
+        .args(["config", "--port", "9200"])
+        .env("ANALYST_SESSION_HOURS", "3")
+        .env("ANALYST_DATABASE_URL", "postgres://u:hunter2@db/x")
+        .env_remove("ANALYST_PORT")
+        .env_remove("ANALYST_CHAT_PER_MINUTE")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let line = |name: &str| text.lines().find(|line| line.contains(&format!(" {name} "))).unwrap_or_default().to_string();
+    assert!(line("port").contains("9200") && line("port").contains("flag"), "{text}");
+    assert!(line("chat_per_minute").contains('7') && line("chat_per_minute").contains("analyst.toml"), "{text}");
+    assert!(line("session_hours").contains('3') && line("session_hours").contains("environment"), "{text}");
+    assert!(line("bind").contains("127.0.0.1") && line("bind").contains("default"), "{text}");
+    assert!(!text.contains("hunter2"), "no secret is printed: {text}");
+
+    std::fs::write(dir.path().join("analyst.toml"), "prot = 80\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_analyst"))
+        .current_dir(dir.path())
+        .args(["config"])
+        .output()
+        .unwrap();
+    assert_clear_failure(&output, "unknown field");
+}
+
+#[test]
+fn serve_prints_a_one_time_password_serves_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+
+    let dir = with_demo();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_analyst"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--port", "0"])
+        .env_remove("ANALYST_PORT")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut password = None;
+    let url = loop {
+        let line = lines.next().expect("serve printed its URL").unwrap();
+        if let Some(rest) = line.strip_prefix("First start: sign in as `admin` with the one-time password ") {
+            password = Some(rest.trim().to_string());
+        }
+        if let Some(url) = line.strip_prefix("AI Analyst is ready at ") {
+            break url.trim().to_string();
+        }
+    };
+    let password = password.expect("a one-time password on first start");
+    let client = reqwest::blocking::Client::new();
+    assert_eq!(client.get(format!("{url}health")).send().unwrap().status(), 200);
+    let login = client
+        .post(format!("{url}api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "admin", "password": password}))
+        .send()
+        .unwrap();
+    let session: Json = login.json().unwrap();
+    assert_eq!(session["user"]["must_change_password"], true);
+
+    // Other commands name the server instead of failing with a lock error.
+    let output = analyst(dir.path(), &["sql", "SELECT 1"]);
+    assert_clear_failure(&output, "in use by `analyst serve`");
+    assert!(stderr(&output).contains(&url), "{}", stderr(&output));
+
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "a clean exit on SIGTERM: {exit:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|line| line == "Stopped."), "{rest:?}");
+    assert!(!dir.path().join("server.json").exists());
+    // The store is free again, and the admin is not created twice.
+    let output = analyst(dir.path(), &["user", "list"]);
+    assert!(stdout(&output).contains("admin"), "{}", stderr(&output));
+}

@@ -1,0 +1,211 @@
+//! Conversations and their messages (each question with the answer it got), owned by one user.
+
+use analyst_core::Answer;
+use analyst_store::{Connection, StoreError, Value};
+use chrono::{NaiveDateTime, Utc};
+use rand::RngCore;
+
+/// Longest conversation title kept (the first question, shortened).
+const TITLE_CHARS: usize = 80;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConversationError {
+    #[error("no conversation {0}")]
+    NotFound(String),
+    #[error("conversation {0} belongs to another user")]
+    Forbidden(String),
+    #[error("a stored answer could not be read: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A conversation as listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub id: String,
+    pub title: String,
+    pub workspace: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub message_count: u64,
+}
+
+/// One question and its answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: String,
+    pub question: String,
+    pub answer: Answer,
+    pub created_at: NaiveDateTime,
+}
+
+pub(crate) fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn title_of(question: &str) -> String {
+    let words = question.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.chars().count() <= TITLE_CHARS {
+        return words;
+    }
+    let mut title: String = words.chars().take(TITLE_CHARS - 1).collect();
+    title.push('…');
+    title
+}
+
+/// Starts a conversation for `user_id`, titled after its first question.
+pub fn create(
+    connection: &dyn Connection,
+    user_id: i64,
+    workspace: &str,
+    first_question: &str,
+) -> Result<String, ConversationError> {
+    let id = new_id();
+    let at = now();
+    connection.execute(
+        "INSERT INTO app.conversation (id, user_id, title, workspace, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+        &[
+            id.clone().into(),
+            user_id.into(),
+            title_of(first_question).into(),
+            workspace.into(),
+            at.into(),
+        ],
+    )?;
+    Ok(id)
+}
+
+/// The conversation, if `user_id` owns it.
+pub fn get(
+    connection: &dyn Connection,
+    user_id: i64,
+    id: &str,
+) -> Result<Conversation, ConversationError> {
+    let rows = connection.query(
+        "SELECT c.id, c.title, c.workspace, c.created_at, c.updated_at, c.user_id,
+                (SELECT count(*) FROM app.message m WHERE m.conversation_id = c.id)
+         FROM app.conversation c WHERE c.id = $1",
+        &[id.into()],
+    )?;
+    let row = rows
+        .rows
+        .first()
+        .ok_or_else(|| ConversationError::NotFound(id.to_string()))?;
+    if row.get(5).and_then(Value::as_i64) != Some(user_id) {
+        return Err(ConversationError::Forbidden(id.to_string()));
+    }
+    from_row(row).ok_or_else(|| ConversationError::Corrupt(id.to_string()))
+}
+
+fn from_row(row: &[Value]) -> Option<Conversation> {
+    Some(Conversation {
+        id: row.first()?.as_str()?.to_string(),
+        title: row.get(1)?.as_str()?.to_string(),
+        workspace: row.get(2)?.as_str()?.to_string(),
+        created_at: row.get(3)?.as_timestamp()?,
+        updated_at: row.get(4)?.as_timestamp()?,
+        message_count: row.get(6)?.as_i64()?.max(0) as u64,
+    })
+}
+
+/// The user's conversations, most recently active first.
+pub fn list(connection: &dyn Connection, user_id: i64) -> Result<Vec<Conversation>, ConversationError> {
+    let rows = connection.query(
+        "SELECT c.id, c.title, c.workspace, c.created_at, c.updated_at, c.user_id,
+                (SELECT count(*) FROM app.message m WHERE m.conversation_id = c.id)
+         FROM app.conversation c WHERE c.user_id = $1
+         ORDER BY c.updated_at DESC, c.id",
+        &[user_id.into()],
+    )?;
+    Ok(rows.rows.iter().filter_map(|row| from_row(row)).collect())
+}
+
+/// The messages of a conversation the user owns, oldest first.
+pub fn messages(
+    connection: &dyn Connection,
+    user_id: i64,
+    id: &str,
+) -> Result<Vec<Message>, ConversationError> {
+    get(connection, user_id, id)?;
+    let rows = connection.query(
+        "SELECT id, question, answer, created_at FROM app.message
+         WHERE conversation_id = $1 ORDER BY position",
+        &[id.into()],
+    )?;
+    rows.rows
+        .iter()
+        .map(|row| {
+            let text = |index: usize| row.get(index).and_then(Value::as_str).unwrap_or_default();
+            let answer: Answer = serde_json::from_str(text(2))
+                .map_err(|error| ConversationError::Corrupt(error.to_string()))?;
+            Ok(Message {
+                id: text(0).to_string(),
+                question: text(1).to_string(),
+                answer,
+                created_at: row
+                    .get(3)
+                    .and_then(Value::as_timestamp)
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// Appends a question and its answer; returns the message id.
+pub fn append(
+    connection: &dyn Connection,
+    conversation_id: &str,
+    question: &str,
+    answer: &Answer,
+) -> Result<String, ConversationError> {
+    let id = new_id();
+    let at = now();
+    let json = serde_json::to_string(answer).map_err(|error| ConversationError::Corrupt(error.to_string()))?;
+    connection.execute(
+        "INSERT INTO app.message (id, conversation_id, position, question, answer, created_at)
+         SELECT $1, $2, COALESCE(max(position), 0) + 1, $3, $4, $5 FROM app.message WHERE conversation_id = $2",
+        &[
+            id.clone().into(),
+            conversation_id.into(),
+            question.into(),
+            json.into(),
+            at.into(),
+        ],
+    )?;
+    connection.execute(
+        "UPDATE app.conversation SET updated_at = $1 WHERE id = $2",
+        &[at.into(), conversation_id.into()],
+    )?;
+    Ok(id)
+}
+
+/// Deletes a conversation the user owns, with its messages.
+pub fn delete(connection: &dyn Connection, user_id: i64, id: &str) -> Result<(), ConversationError> {
+    get(connection, user_id, id)?;
+    connection.execute("DELETE FROM app.message WHERE conversation_id = $1", &[id.into()])?;
+    connection.execute("DELETE FROM app.conversation WHERE id = $1", &[id.into()])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_the_first_question_shortened() {
+        assert_eq!(title_of("  top 5   brands "), "top 5 brands");
+        let long = "ยอดขาย ".repeat(40);
+        let title = title_of(&long);
+        assert_eq!(title.chars().count(), TITLE_CHARS);
+        assert!(title.ends_with('…'));
+        assert_eq!(new_id().len(), 32);
+    }
+}

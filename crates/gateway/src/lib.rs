@@ -1,0 +1,145 @@
+//! The gateway: the one entry point that turns a question (or a semantic query) into an
+//! answer, whatever the client (CLI, HTTP, scheduled report).
+
+mod answer;
+mod chart;
+mod chat;
+pub mod conversations;
+mod narrate;
+mod vocabulary;
+
+use std::time::Instant;
+
+use analyst_core::answer::{Meta, ToolCall};
+use analyst_core::{Answer, Period, SemanticQuery};
+use analyst_nlu::{Understanding, Vocabulary};
+use analyst_semantic::values::resolve_filters;
+use analyst_store::{Connection, Value};
+use chrono::{Duration, NaiveDate};
+
+pub use answer::build_answer;
+pub use chat::{ChatError, ChatReply, ChatTurn, DEFAULT_WORKSPACE, MAX_MESSAGE_CHARS, chat};
+pub use vocabulary::load_vocabulary;
+
+/// Questions to start with: one per kind of question the analyst reads well.
+pub const SUGGESTED_QUESTIONS: [&str; 6] = [
+    "top 5 brands by revenue last month",
+    "revenue by store this year",
+    "monthly revenue trend for Stride in 2025",
+    "margin % by category last quarter",
+    "online vs store revenue last week",
+    "revenue this month compared with the same period last year",
+];
+
+/// The route a question took; recorded in `meta.route`.
+pub const DETERMINISTIC_ROUTE: &str = "deterministic";
+
+/// What the analyst needs to know besides the question.
+#[derive(Debug, Clone)]
+pub struct AskContext {
+    /// The day relative periods ("last month") are computed from.
+    pub today: NaiveDate,
+}
+
+/// Answers a question in plain language. Never fails: problems become error answers that say
+/// what to do.
+pub fn ask(
+    connection: &dyn Connection,
+    vocabulary: &Vocabulary,
+    question: &str,
+    context: &AskContext,
+) -> Answer {
+    let started = Instant::now();
+    match analyst_nlu::understand(question, context.today, vocabulary) {
+        Understanding::Query { query, confidence } => {
+            let mut answer = answer_query(connection, query, context);
+            answer.meta.confidence = confidence;
+            answer.meta.total_time_ms = elapsed_ms(started);
+            answer
+        }
+        Understanding::NotUnderstood {
+            message,
+            suggestions,
+        } => {
+            let mut text = message;
+            if !suggestions.is_empty() {
+                text.push_str(" Try for example: ");
+                text.push_str(
+                    &suggestions
+                        .iter()
+                        .map(|suggestion| format!("\"{suggestion}\""))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
+            let meta = Meta {
+                route: DETERMINISTIC_ROUTE.into(),
+                total_time_ms: elapsed_ms(started),
+                ..Meta::default()
+            };
+            Answer::error(text, meta)
+        }
+    }
+}
+
+/// Answers a semantic query: canonical values, a default period, one SQL statement, the answer.
+pub fn answer_query(
+    connection: &dyn Connection,
+    mut query: SemanticQuery,
+    context: &AskContext,
+) -> Answer {
+    let started = Instant::now();
+    if query.period.is_none() {
+        query.period = Some(default_period(context.today));
+    }
+    let mut meta = Meta {
+        route: DETERMINISTIC_ROUTE.into(),
+        tool: Some(query.tool.name().into()),
+        confidence: 1.0,
+        ..Meta::default()
+    };
+    if let Err(error) = resolve_filters(connection, &mut query) {
+        meta.query = Some(query);
+        return Answer::error(error.to_string(), meta);
+    }
+    meta.query = Some(query.clone());
+    let result = match analyst_semantic::execute(connection, &query) {
+        Ok(result) => result,
+        Err(error) => return Answer::error(error.to_string(), meta),
+    };
+    let execution_time_ms = elapsed_ms(started);
+    meta.tool_calls = vec![ToolCall {
+        tool: query.tool.name().into(),
+        params: serde_json::to_value(&query).unwrap_or_default(),
+        execution_time_ms,
+    }];
+    meta.sql = Some(result.sql.clone());
+    meta.data_as_of = data_as_of(connection);
+    meta.total_time_ms = execution_time_ms;
+    build_answer(&query, &result, meta)
+}
+
+/// Questions that name no period look at the last 30 whole days; the answer says so.
+fn default_period(today: NaiveDate) -> Period {
+    let yesterday = today - Duration::days(1);
+    Period {
+        start: yesterday - Duration::days(29),
+        end: yesterday,
+        label: Some("the last 30 days".into()),
+    }
+}
+
+/// When the aggregates were last rebuilt, as RFC 3339.
+fn data_as_of(connection: &dyn Connection) -> Option<String> {
+    let rows = connection
+        .query("SELECT max(refreshed_at) FROM ops.gold_refresh", &[])
+        .ok()?;
+    match rows.scalar()? {
+        Value::Timestamp(moment) => Some(moment.and_utc().to_rfc3339()),
+        _ => None,
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,16 @@
+//! The semantic layer: what measures and dimensions mean in SQL, and how a semantic query
+//! becomes one SQL statement on the store.
+//!
+//! Identifiers in the SQL come only from this crate's catalogue; every value a user gave is a
+//! parameter.
+
+mod catalog;
+mod compile;
+mod error;
+mod run;
+pub mod values;
+
+pub use catalog::Source;
+pub use compile::{CompiledQuery, INLINE_ROW_LIMIT, OutputColumn, compile};
+pub use error::SemanticError;
+pub use run::{QueryResult, ResultRow, execute};

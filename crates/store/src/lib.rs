@@ -1,0 +1,24 @@
+//! The store: where canonical data, aggregates and application records live.
+//!
+//! Everything above this crate talks to the store through [`Connection`], written in the SQL
+//! dialect common to DuckDB and PostgreSQL (`$1` parameters). Only this crate knows DuckDB.
+
+mod connection;
+mod duck;
+mod error;
+pub mod gold;
+pub mod load;
+mod location;
+mod migrate;
+mod pool;
+pub mod readonly;
+mod value;
+
+pub use connection::{Connection, Rows, transaction};
+pub use duck::DuckConnection;
+pub use error::StoreError;
+pub use location::{AccessMode, Location, STORE_FILE, open, redact};
+pub use pool::{Pool, Pooled};
+pub use value::Value;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,84 @@
+//! Numbered SQL migrations, applied at open and recorded in `ops.schema_migrations`.
+//!
+//! Migrations are append-only: a landed file is never edited; a change is a new file.
+
+use crate::{Connection, Result, StoreError, Value, transaction};
+
+struct Migration {
+    version: u32,
+    name: &'static str,
+    sql: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "schemas",
+        sql: include_str!("../migrations/0001_schemas.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "silver",
+        sql: include_str!("../migrations/0002_silver.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "gold",
+        sql: include_str!("../migrations/0003_gold.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "accounts",
+        sql: include_str!("../migrations/0004_accounts.sql"),
+    },
+];
+
+const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;
+CREATE TABLE IF NOT EXISTS ops.schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);";
+
+/// Applies every migration the store has not recorded yet, each in its own transaction.
+pub(crate) fn apply_pending(connection: &dyn Connection) -> Result<()> {
+    connection.execute_batch(BOOTSTRAP)?;
+    let applied: Vec<i64> = connection
+        .query(
+            "SELECT version FROM ops.schema_migrations ORDER BY version",
+            &[],
+        )?
+        .rows
+        .iter()
+        .filter_map(|row| row.first().and_then(Value::as_i64))
+        .collect();
+    let newest_known = MIGRATIONS.last().map_or(0, |migration| migration.version);
+    if let Some(&newest) = applied.last()
+        && newest > i64::from(newest_known)
+    {
+        return Err(StoreError::Migration {
+            version: u32::try_from(newest).unwrap_or(u32::MAX),
+            name: "unknown".into(),
+            reason: "the store was written by a newer version of analyst; upgrade analyst".into(),
+        });
+    }
+    for migration in MIGRATIONS {
+        if applied.contains(&i64::from(migration.version)) {
+            continue;
+        }
+        transaction(connection, || {
+            connection.execute_batch(migration.sql)?;
+            connection.execute(
+                "INSERT INTO ops.schema_migrations (version, name) VALUES ($1, $2)",
+                &[i64::from(migration.version).into(), migration.name.into()],
+            )?;
+            Ok(())
+        })
+        .map_err(|error| StoreError::Migration {
+            version: migration.version,
+            name: migration.name.to_string(),
+            reason: error.to_string(),
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,1091 @@
+/*
+ * AI Analyst — browser UI.
+ *
+ * One page, three views (sign in, forced password change, chat), no framework and no build
+ * step. Everything from the user or the server is inserted with textContent, never HTML, and
+ * the server's chart SVG is shown through a blob: image so it can never run script in the page.
+ * The server's Content-Security-Policy forbids inline script and inline style attributes, so
+ * all behaviour lives here and styling goes through classes (or element.style).
+ */
+(() => {
+  'use strict';
+
+  const MAX_QUESTION = 8000;
+  const COUNTER_FROM = 7000;          // show the character counter only near the limit
+  const MIN_PASSWORD = 10;
+
+  const state = {
+    user: null,              // {username, is_admin, must_change_password}
+    csrf: null,              // sent as X-CSRF-Token on POST/DELETE
+    workspace: 'sales',
+    suggestions: [],
+    conversations: [],
+    conversationId: null,    // null = a new conversation (the server creates it on first ask)
+    busy: false,             // a question is being answered
+    threadEpoch: 0,          // bumped whenever the thread is cleared, to drop stale answers
+    objectUrls: new Set(),   // chart blob: URLs of the current thread, revoked on clear
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  /* ====================================================================================
+   * DOM helpers
+   * ==================================================================================== */
+
+  /** Creates an element; `props` are set as properties (className, textContent, type…). */
+  function el(tag, props = {}, children = []) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (value === undefined || value === null) continue;
+      if (key === 'attrs') {
+        for (const [name, attr] of Object.entries(value)) node.setAttribute(name, attr);
+      } else {
+        node[key] = value;
+      }
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  const ICONS = {
+    trash: 'M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3',
+    download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+    info: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM12 8h.01M11 12h1v5h1',
+    export: 'M14 4h6v6M20 4l-9 9M19 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1h5',
+  };
+
+  /** A stroked SVG icon, hidden from assistive technology (its button carries the label). */
+  function icon(name, className) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    if (className) svg.setAttribute('class', className);
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', ICONS[name]);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '2');
+    path.setAttribute('stroke-linecap', 'round');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.append(path);
+    return svg;
+  }
+
+  const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+  /** Server messages are lower-case sentence fragments; show them as sentences. */
+  function sentence(text) {
+    const s = String(text || '').trim();
+    if (!s) return 'Something went wrong. Please try again.';
+    const capped = s.charAt(0).toUpperCase() + s.slice(1);
+    return /[.!?…]$/.test(capped) ? capped : `${capped}.`;
+  }
+
+  /** Tells screen readers about a new answer without re-reading the whole thread. */
+  function announce(text) {
+    const region = $('announcer');
+    region.textContent = '';
+    // A tick later, so the same text twice is still announced.
+    window.setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  /** A short notice at the bottom of the screen (errors use role="alert"). */
+  function toast(message, kind = 'info') {
+    const node = el('div', { className: `toast${kind === 'error' ? ' is-error' : ''}`, textContent: message });
+    node.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    $('toasts').append(node);
+    window.setTimeout(() => node.remove(), kind === 'error' ? 7000 : 3500);
+  }
+
+  /* ====================================================================================
+   * API client
+   * ==================================================================================== */
+
+  class ApiError extends Error {
+    constructor(status, code, message, retryAfter) {
+      super(message);
+      this.status = status;
+      this.code = code;
+      this.retryAfter = retryAfter;
+    }
+  }
+
+  /**
+   * Sends a JSON request and returns the parsed body (null for 204). Failures become an
+   * ApiError carrying the server's friendly `error.message`, never raw JSON.
+   * A 401 after sign-in means the session ended: we go back to the sign-in view.
+   */
+  async function request(method, path, body, { retryCsrf = true } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (method !== 'GET') {
+      headers['Content-Type'] = 'application/json';
+      if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    }
+    let response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (_) {
+      throw new ApiError(0, 'network', 'Could not reach the server. Check your connection and try again.');
+    }
+    const data = await readJson(response);
+    if (response.ok) return data;
+
+    const error = toApiError(response, data);
+    // A stale CSRF token (e.g. the session was renewed in another tab): refresh it once.
+    if (error.status === 403 && error.code === 'csrf' && retryCsrf && state.user) {
+      const session = await request('GET', '/api/v1/session', undefined, { retryCsrf: false });
+      applySession(session);
+      return request(method, path, body, { retryCsrf: false });
+    }
+    // invalid_credentials is a wrong current password on the password form, not a lost session.
+    if (error.status === 401 && state.user && error.code !== 'invalid_credentials') sessionLost();
+    if (error.status === 403 && error.code === 'password_change_required' && state.user) {
+      state.user.must_change_password = true;
+      showPasswordView();
+    }
+    throw error;
+  }
+
+  async function readJson(response) {
+    if (response.status === 204) return null;
+    const text = await response.text().catch(() => '');
+    if (!text) return null;
+    try {
+      return JSON.parse(text);
+    } catch (_) {
+      return null;   // e.g. an HTML error page from a proxy: never shown as-is
+    }
+  }
+
+  function toApiError(response, data) {
+    const retry = Number.parseInt(response.headers.get('Retry-After') || '', 10);
+    const retryAfter = Number.isFinite(retry) ? retry : null;
+    const detail = data && data.error ? data.error : {};
+    let message = detail.message ? sentence(detail.message) : defaultMessage(response.status);
+    if (response.status === 429) message = tooManyMessage(retryAfter);
+    return new ApiError(response.status, detail.code || null, message, retryAfter);
+  }
+
+  function defaultMessage(status) {
+    if (status === 413) return 'That request is too large. Please shorten it and try again.';
+    if (status >= 500) return 'Something went wrong on our side. Please try again in a moment.';
+    return 'The request could not be completed. Please try again.';
+  }
+
+  function tooManyMessage(seconds) {
+    if (!seconds) return 'Too many attempts — please wait a moment and try again.';
+    return `Too many attempts — try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  }
+
+  const api = {
+    session: () => request('GET', '/api/v1/session'),
+    login: (username, password) => request('POST', '/api/v1/auth/login', { username, password }),
+    logout: () => request('POST', '/api/v1/auth/logout'),
+    changePassword: (current, next) =>
+      request('POST', '/api/v1/auth/password', { current_password: current, new_password: next }),
+    suggestions: () => request('GET', '/api/v1/suggestions'),
+    chat: (body) => request('POST', '/ai_analyst/chat', body),
+    conversations: () => request('GET', '/api/v1/conversations'),
+    conversation: (id) => request('GET', `/api/v1/conversations/${encodeURIComponent(id)}`),
+    deleteConversation: (id) => request('DELETE', `/api/v1/conversations/${encodeURIComponent(id)}`),
+    startExport: (query) => request('POST', '/ai_analyst/export/start', { query, format: 'csv' }),
+  };
+
+  /* ====================================================================================
+   * Session and views
+   * ==================================================================================== */
+
+  function applySession(session) {
+    state.user = session && session.user ? session.user : null;
+    state.csrf = session ? session.csrf_token || null : null;
+  }
+
+  /** Shows exactly one of the views (callers move the focus). */
+  function showView(name) {
+    for (const view of ['boot', 'login', 'password', 'chat']) $(`view-${view}`).hidden = view !== name;
+    document.querySelector('.skip-link').hidden = name !== 'chat';
+    document.title = name === 'chat' ? 'AI Analyst' : name === 'password' ? 'New password · AI Analyst' : 'Sign in · AI Analyst';
+  }
+
+  function showLoginView(message = '') {
+    closeDrawer(false);
+    showView('login');
+    $('login-error').textContent = message;
+    $('password').value = '';
+    setBusy($('login-submit'), false, 'Sign in');
+    $('username').focus();
+  }
+
+  function showPasswordView() {
+    showView('password');
+    $('password-form').reset();
+    $('password-error').textContent = '';
+    // Lets password managers store the new password under the right account.
+    $('password-username').value = state.user ? state.user.username : '';
+    $('current-password').focus();
+  }
+
+  /** Decides where a signed-in user goes next. */
+  function enter(session) {
+    applySession(session);
+    if (!state.user) return showLoginView();
+    if (state.user.must_change_password) return showPasswordView();
+    return enterChat();
+  }
+
+  /** A 401 after sign-in: the session expired or was ended elsewhere. */
+  function sessionLost() {
+    resetClientState();
+    showLoginView('Your session has ended. Please sign in again.');
+  }
+
+  function resetClientState() {
+    applySession(null);
+    clearThread();
+    state.conversationId = null;
+    state.conversations = [];
+    state.busy = false;
+    $('conversations').replaceChildren();
+  }
+
+  /** Disables a submit button while its request runs, with a label saying so. */
+  function setBusy(button, busy, label) {
+    button.disabled = busy;
+    button.textContent = label;
+    button.setAttribute('aria-busy', String(busy));
+  }
+
+  async function onLoginSubmit(event) {
+    event.preventDefault();
+    const username = $('username').value.trim();
+    const password = $('password').value;
+    const error = $('login-error');
+    error.textContent = '';
+    if (!username || !password) {
+      error.textContent = 'Enter your username and password.';
+      (username ? $('password') : $('username')).focus();
+      return;
+    }
+    setBusy($('login-submit'), true, 'Signing in…');
+    try {
+      const session = await api.login(username, password);
+      $('login-form').reset();
+      setBusy($('login-submit'), false, 'Sign in');
+      await enter(session);
+    } catch (err) {
+      setBusy($('login-submit'), false, 'Sign in');
+      error.textContent = err.status === 401 ? 'Wrong username or password.' : err.message;
+      $('password').select();
+      $('password').focus();
+    }
+  }
+
+  async function onPasswordSubmit(event) {
+    event.preventDefault();
+    const current = $('current-password').value;
+    const next = $('new-password').value;
+    const confirm = $('confirm-password').value;
+    const error = $('password-error');
+    error.textContent = '';
+    // Checked here first so people do not wait for a round trip to learn the basics.
+    let problem = '';
+    let field = null;
+    if (!current) [problem, field] = ['Enter your current (one-time) password.', 'current-password'];
+    else if (next.length < MIN_PASSWORD) [problem, field] = [`The new password must be at least ${MIN_PASSWORD} characters long.`, 'new-password'];
+    else if (next !== confirm) [problem, field] = ['The two new passwords do not match.', 'confirm-password'];
+    if (problem) {
+      error.textContent = problem;
+      $(field).focus();
+      return;
+    }
+    setBusy($('password-submit'), true, 'Saving…');
+    try {
+      const session = await api.changePassword(current, next);   // carries a NEW csrf token
+      setBusy($('password-submit'), false, 'Save and continue');
+      $('password-form').reset();
+      await enter(session);
+      toast('Password changed.');
+    } catch (err) {
+      setBusy($('password-submit'), false, 'Save and continue');
+      if (err.status === 401 && !state.user) return;   // session ended: already on sign-in
+      error.textContent = err.code === 'invalid_credentials' ? 'Your current password is not correct.' : err.message;
+      $(err.status === 400 ? 'new-password' : 'current-password').focus();
+    }
+  }
+
+  async function logout() {
+    try {
+      await api.logout();
+    } catch (_) {
+      // Signing out locally is what the person asked for, even if the server is unreachable.
+    }
+    resetClientState();
+    showLoginView();
+  }
+
+  /* ====================================================================================
+   * Chat view: workspaces, suggestions, conversation list, drawer
+   * ==================================================================================== */
+
+  async function enterChat() {
+    showView('chat');
+    $('user-name').textContent = state.user.username;
+    clearThread();
+    state.conversationId = null;
+    renderWelcome();
+    $('question').focus();
+    await Promise.all([loadSuggestions(), loadConversations()]);
+  }
+
+  async function loadSuggestions() {
+    try {
+      const data = await api.suggestions();
+      state.suggestions = Array.isArray(data && data.suggestions) ? data.suggestions : [];
+      renderWorkspaces(data && data.workspaces, data && data.workspace);
+    } catch (err) {
+      state.suggestions = [];
+      renderWorkspaces([], state.workspace);
+    }
+    // The welcome may already be on screen: fill in the chips now that we have them.
+    if (isThreadEmpty()) renderWelcome();
+  }
+
+  function renderWorkspaces(list, current) {
+    const select = $('workspace');
+    const workspaces = Array.isArray(list) && list.length ? list : [{ code: current || state.workspace, name: 'Sales' }];
+    state.workspace = current || workspaces[0].code;
+    select.replaceChildren(...workspaces.map((w) => el('option', { value: w.code, textContent: w.name || w.code })));
+    select.value = state.workspace;
+  }
+
+  async function loadConversations() {
+    const status = $('conversations-status');
+    try {
+      const data = await api.conversations();
+      const list = Array.isArray(data && data.conversations) ? data.conversations : [];
+      // Newest first, whatever order the server used.
+      state.conversations = list.slice().sort((a, b) => stamp(b) - stamp(a));
+      status.hidden = state.conversations.length > 0;
+      status.textContent = 'Your conversations will appear here.';
+    } catch (err) {
+      if (err.status === 401) return;
+      status.hidden = false;
+      status.textContent = 'Could not load your conversations.';
+    }
+    renderConversations();
+  }
+
+  const stamp = (c) => Date.parse(c.updated_at || c.created_at || '') || 0;
+
+  function renderConversations() {
+    const list = $('conversations');
+    list.replaceChildren(...state.conversations.map(conversationItem));
+  }
+
+  function conversationItem(conversation) {
+    const title = conversation.title || 'Untitled conversation';
+    const item = el('li', { className: 'conversation-item' });
+    item.dataset.id = conversation.id;
+    if (conversation.id === state.conversationId) item.setAttribute('aria-current', 'true');
+
+    const when = conversation.updated_at || conversation.created_at;
+    const time = el('time', { className: 'conversation-date', textContent: relativeDate(when) });
+    if (when) time.setAttribute('datetime', when);
+    const open = el('button', { type: 'button', className: 'conversation-open', title }, [
+      el('span', { className: 'conversation-title', textContent: title }),
+      time,
+    ]);
+    open.addEventListener('click', () => openConversation(conversation.id));
+
+    const remove = el('button', { type: 'button', className: 'icon-btn conversation-delete' }, [icon('trash')]);
+    remove.setAttribute('aria-label', `Delete conversation: ${title}`);
+    remove.addEventListener('click', () => confirmDelete(item, conversation));
+    item.append(open, remove);
+    return item;
+  }
+
+  /** Replaces an item with an inline "Delete? yes / cancel" step; Escape cancels. */
+  function confirmDelete(item, conversation) {
+    const cancel = el('button', { type: 'button', className: 'btn btn-ghost btn-small', textContent: 'Cancel' });
+    const yes = el('button', { type: 'button', className: 'btn btn-danger btn-small', textContent: 'Delete' });
+    const box = el('div', { className: 'conversation-confirm' }, [
+      el('span', { textContent: `Delete “${truncate(conversation.title || 'this conversation', 40)}”?` }),
+      yes, cancel,
+    ]);
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', 'Confirm delete');
+    const restore = () => {
+      const fresh = conversationItem(conversation);
+      item.replaceWith(fresh);
+      fresh.querySelector('.conversation-delete').focus();
+    };
+    cancel.addEventListener('click', restore);
+    box.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        restore();
+      }
+    });
+    yes.addEventListener('click', () => deleteConversation(conversation, yes));
+    item.replaceChildren(box);
+    cancel.focus();
+  }
+
+  async function deleteConversation(conversation, button) {
+    button.disabled = true;
+    try {
+      await api.deleteConversation(conversation.id);
+      if (conversation.id === state.conversationId) newConversation(false);
+      toast('Conversation deleted.');
+    } catch (err) {
+      if (err.status === 401) return;
+      // Already gone is as good as deleted; anything else is worth telling.
+      if (err.status !== 404) toast(err.message, 'error');
+    }
+    await loadConversations();
+    $('new-conversation').focus();
+  }
+
+  function markActiveConversation() {
+    for (const item of $('conversations').children) {
+      if (item.dataset.id === state.conversationId) item.setAttribute('aria-current', 'true');
+      else item.removeAttribute('aria-current');
+    }
+  }
+
+  function newConversation(focus = true) {
+    clearThread();
+    state.conversationId = null;
+    renderWelcome();
+    markActiveConversation();
+    closeDrawer(false);
+    if (focus) $('question').focus();
+  }
+
+  /** Loads a saved conversation and renders its whole thread with the same card renderer. */
+  async function openConversation(id) {
+    closeDrawer(false);
+    clearThread();
+    state.conversationId = id;
+    markActiveConversation();
+    const epoch = state.threadEpoch;
+    const thread = $('thread');
+    const pending = pendingCard('Loading conversation…');
+    thread.append(pending);
+    try {
+      const data = await api.conversation(id);
+      if (epoch !== state.threadEpoch) return;   // someone clicked elsewhere meanwhile
+      pending.remove();
+      if (data.workspace && [...$('workspace').options].some((o) => o.value === data.workspace)) {
+        state.workspace = data.workspace;
+        $('workspace').value = data.workspace;
+      }
+      const messages = Array.isArray(data.messages) ? data.messages : [];
+      for (const message of messages) {
+        thread.append(userBubble(message.question), renderAnswer(message.answer || {}));
+      }
+      if (!messages.length) renderWelcome();
+      scrollThreadTo(thread.lastElementChild, 'end');
+      $('question').focus();
+    } catch (err) {
+      if (err.status === 401 || epoch !== state.threadEpoch) return;
+      pending.replaceWith(requestErrorCard(
+        err.status === 404 ? 'This conversation no longer exists.' : err.message,
+        err.status === 404 ? null : () => openConversation(id),
+      ));
+      if (err.status === 404) loadConversations();
+    }
+  }
+
+  function openDrawer() {
+    $('view-chat').classList.add('drawer-open');
+    $('drawer-toggle').setAttribute('aria-expanded', 'true');
+    $('drawer-backdrop').hidden = false;
+    $('new-conversation').focus();
+  }
+
+  function closeDrawer(returnFocus = true) {
+    const chat = $('view-chat');
+    if (!chat.classList.contains('drawer-open')) return;
+    chat.classList.remove('drawer-open');
+    $('drawer-toggle').setAttribute('aria-expanded', 'false');
+    $('drawer-backdrop').hidden = true;
+    if (returnFocus) $('drawer-toggle').focus();
+  }
+
+  /* ====================================================================================
+   * Thread: welcome, asking, pending and error cards
+   * ==================================================================================== */
+
+  /** Empties the thread and frees the chart images it held. */
+  function clearThread() {
+    state.threadEpoch += 1;
+    for (const url of state.objectUrls) URL.revokeObjectURL(url);
+    state.objectUrls.clear();
+    $('thread').replaceChildren();
+  }
+
+  const isThreadEmpty = () => !$('thread').querySelector('.user-bubble, .answer-card');
+
+  function renderWelcome() {
+    const chips = state.suggestions.map((text) => {
+      const chip = el('button', { type: 'button', className: 'suggestion', textContent: text });
+      chip.disabled = state.busy;
+      chip.addEventListener('click', () => ask(text));
+      return el('li', {}, [chip]);
+    });
+    const welcome = el('section', { className: 'welcome', attrs: { 'aria-labelledby': 'welcome-title' } }, [
+      el('h1', { className: 'welcome-title', id: 'welcome-title', textContent: 'What would you like to know?' }),
+      el('p', {
+        className: 'welcome-lead',
+        textContent: chips.length
+          ? 'Ask about revenue, brands, stores or products in plain language, or start with an example:'
+          : 'Ask about revenue, brands, stores or products in plain language.',
+      }),
+      chips.length ? el('ul', { className: 'suggestions', attrs: { 'aria-label': 'Suggested questions' } }, chips) : null,
+    ]);
+    $('thread').replaceChildren(welcome);
+  }
+
+  function userBubble(text) {
+    return el('div', { className: 'user-bubble', textContent: text || '' });
+  }
+
+  function pendingCard(label) {
+    const card = el('article', { className: 'answer-card is-pending' }, [
+      el('div', { className: 'pending-label' }, [
+        el('span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+        el('span', { textContent: label }),
+      ]),
+      el('div', { className: 'skeleton' }),
+      el('div', { className: 'skeleton' }),
+      el('div', { className: 'skeleton' }),
+      el('div', { className: 'skeleton skeleton-block' }),
+    ]);
+    card.setAttribute('aria-busy', 'true');
+    return card;
+  }
+
+  /** A failed request (not an answer): friendly text, and a retry button when it may help. */
+  function requestErrorCard(message, retry) {
+    const body = el('div', { className: 'notice-body' }, [
+      el('p', { className: 'notice-title', textContent: 'That did not work' }),
+      el('p', { className: 'answer-text', textContent: message }),
+    ]);
+    if (retry) {
+      const button = el('button', { type: 'button', className: 'btn btn-ghost btn-small', textContent: 'Try again' });
+      button.addEventListener('click', () => {
+        card.remove();
+        retry();
+      });
+      body.append(el('div', { className: 'notice-actions' }, [button]));
+    }
+    const card = el('article', { className: 'answer-card answer-error request-error' }, [
+      el('div', { className: 'notice' }, [icon('info', 'notice-icon'), body]),
+    ]);
+    card.setAttribute('role', 'alert');
+    return card;
+  }
+
+  function setComposerBusy(busy) {
+    state.busy = busy;
+    $('ask').disabled = busy;
+    $('ask').setAttribute('aria-label', busy ? 'Waiting for the answer' : 'Send question');
+    for (const chip of document.querySelectorAll('.suggestion')) chip.disabled = busy;
+  }
+
+  /** Sends a question and renders its answer in place of a pending card. */
+  async function ask(rawText) {
+    const text = String(rawText || '').trim();
+    if (!text || state.busy) return;
+    if (text.length > MAX_QUESTION) {
+      toast(`Questions can be at most ${MAX_QUESTION.toLocaleString('en-US')} characters.`, 'error');
+      return;
+    }
+    const thread = $('thread');
+    if (isThreadEmpty()) thread.replaceChildren();   // drop the welcome
+    const bubble = userBubble(text);
+    const pending = pendingCard('Analysing your data…');
+    thread.append(bubble, pending);
+    scrollThreadTo(bubble, 'start');
+    setComposerBusy(true);
+    const question = $('question');
+    if (question.value.trim() === text) {
+      question.value = '';
+      onQuestionInput();
+    }
+
+    const epoch = state.threadEpoch;
+    const body = { message: text, workspace: state.workspace };
+    if (state.conversationId) body.conversation_id = state.conversationId;
+    try {
+      const answer = (await api.chat(body)) || {};
+      if (epoch === state.threadEpoch) {
+        if (answer.conversation_id) state.conversationId = answer.conversation_id;
+        pending.replaceWith(renderAnswer(answer));
+        announce(`Answer: ${answer.answer || ''}`);
+        scrollThreadTo(bubble, 'start');
+      }
+    } catch (err) {
+      if (err.status === 401) return;   // already back on the sign-in view
+      if (epoch === state.threadEpoch) {
+        const retryable = err.status === 0 || err.status === 429 || err.status >= 500;
+        pending.replaceWith(requestErrorCard(err.message, retryable ? () => { bubble.remove(); ask(text); } : null));
+      }
+    } finally {
+      setComposerBusy(false);
+    }
+    // A new conversation appeared, or an old one moved to the top: refresh the list.
+    await loadConversations();
+    markActiveConversation();
+  }
+
+  function scrollThreadTo(node, block) {
+    if (!node) return;
+    node.scrollIntoView({ behavior: reducedMotion() ? 'auto' : 'smooth', block });
+  }
+
+  /* ====================================================================================
+   * Question box
+   * ==================================================================================== */
+
+  /** Grows the textarea with its content (up to the CSS max-height) and updates the counter. */
+  function onQuestionInput() {
+    const question = $('question');
+    question.style.height = 'auto';
+    question.style.height = `${Math.min(question.scrollHeight, 200)}px`;
+    const counter = $('question-counter');
+    const length = question.value.length;
+    counter.textContent = length >= COUNTER_FROM
+      ? `${length.toLocaleString('en-US')} / ${MAX_QUESTION.toLocaleString('en-US')}`
+      : '';
+    counter.classList.toggle('is-near', length >= COUNTER_FROM && length < MAX_QUESTION);
+    counter.classList.toggle('is-full', length >= MAX_QUESTION);
+  }
+
+  function onQuestionKeydown(event) {
+    // Enter sends, Shift+Enter is a new line; never interrupt an IME composition.
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    ask($('question').value);
+  }
+
+  /* ====================================================================================
+   * Answer rendering
+   * ==================================================================================== */
+
+  /** One answer card: sentence, KPI tiles, chart, table, actions and the query disclosure. */
+  function renderAnswer(answer) {
+    if (answer.error) return renderErrorAnswer(answer);
+    const card = el('article', { className: 'answer-card' });
+    card.setAttribute('aria-label', 'Answer');
+    card.append(el('p', { className: 'answer-text', textContent: answer.answer || '' }));
+
+    const kpis = Array.isArray(answer.kpis) ? answer.kpis : [];
+    if (kpis.length) card.append(renderKpis(kpis));
+    if (answer.chart && answer.chart.svg) card.append(renderChart(answer.chart));
+    const table = answer.table && Array.isArray(answer.table.columns) && answer.table.columns.length
+      ? createTable(answer.table)
+      : null;
+    if (table) card.append(table.element);
+    const actions = Array.isArray(answer.actions) ? answer.actions : [];
+    if (actions.length) card.append(renderActions(actions, answer, table));
+    if (answer.meta && (answer.meta.query || answer.meta.sql)) card.append(renderQueryDetails(answer.meta));
+    return card;
+  }
+
+  /** "Not understood" and similar: a calm notice whose text says what to try instead. */
+  function renderErrorAnswer(answer) {
+    const card = el('article', { className: 'answer-card answer-error' }, [
+      el('div', { className: 'notice' }, [
+        icon('info', 'notice-icon'),
+        el('div', { className: 'notice-body' }, [
+          el('p', { className: 'answer-text', textContent: answer.answer || 'I could not answer that question.' }),
+        ]),
+      ]),
+    ]);
+    card.setAttribute('aria-label', 'Answer');
+    return card;
+  }
+
+  function renderKpis(kpis) {
+    const list = el('div', { className: 'kpis' });
+    list.setAttribute('role', 'list');
+    for (const kpi of kpis) {
+      const tile = el('div', { className: 'kpi' }, [
+        el('div', { className: 'kpi-label', textContent: kpi.label || '' }),
+        el('div', { className: 'kpi-value', textContent: kpi.value == null ? '–' : String(kpi.value) }),
+      ]);
+      tile.setAttribute('role', 'listitem');
+      if (kpi.delta != null && kpi.delta !== '') tile.append(renderDelta(kpi.delta, kpi.delta_direction));
+      list.append(tile);
+    }
+    return list;
+  }
+
+  function renderDelta(delta, direction) {
+    const [mark, cls, spoken] = direction === 'up' ? ['▲', 'is-up', 'up']
+      : direction === 'down' ? ['▼', 'is-down', 'down']
+        : ['–', 'is-flat', 'change'];
+    return el('div', { className: `kpi-delta ${cls}` }, [
+      el('span', { textContent: mark, attrs: { 'aria-hidden': 'true' } }),
+      el('span', { className: 'visually-hidden', textContent: `${spoken} ` }),
+      el('span', { textContent: String(delta) }),
+    ]);
+  }
+
+  /** The server's SVG goes through a blob: URL into an <img>, so it cannot touch the page. */
+  function renderChart(chart) {
+    const url = URL.createObjectURL(new Blob([chart.svg], { type: 'image/svg+xml' }));
+    state.objectUrls.add(url);
+    const title = chart.title || 'Chart';
+    const img = el('img', { className: 'chart-image', alt: title, src: url, decoding: 'async' });
+    return el('figure', { className: 'chart' }, [
+      chart.title ? el('figcaption', { className: 'chart-title', textContent: chart.title }) : null,
+      img,
+    ]);
+  }
+
+  function renderActions(actions, answer, table) {
+    const bar = el('div', { className: 'actions' });
+    const status = el('span', { className: 'action-status', attrs: { role: 'status' } });
+    for (const action of actions) bar.append(actionButton(action, answer, table, status));
+    bar.append(status);
+    return bar;
+  }
+
+  function actionButton(action, answer, table, status) {
+    const known = action.type === 'download_csv' || action.type === 'export_async';
+    const button = el('button', {
+      type: 'button',
+      className: 'action',
+      textContent: action.label || action.type,
+    });
+    if (action.type === 'download_csv') button.prepend(icon('download'));
+    if (action.type === 'export_async') button.prepend(icon('export'));
+    if (!known) {
+      button.disabled = true;
+      button.title = 'Coming soon';
+      return button;
+    }
+    if (action.enabled === false || (action.type === 'download_csv' && !table)) {
+      button.disabled = true;
+      return button;
+    }
+    button.dataset.action = action.type;
+    button.addEventListener('click', () => {
+      if (action.type === 'download_csv') {
+        downloadCsv(table, answer);
+        setStatus(status, 'CSV downloaded.');
+      } else {
+        startExport(answer, button, status);
+      }
+    });
+    return button;
+  }
+
+  function setStatus(node, text, isError = false) {
+    node.textContent = text;
+    node.classList.toggle('is-error', isError);
+  }
+
+  async function startExport(answer, button, status) {
+    const query = answer.meta ? answer.meta.query : null;
+    button.disabled = true;
+    setStatus(status, 'Starting export…');
+    try {
+      await api.startExport(query);
+      setStatus(status, 'Export started. You will find the file when it is ready.');
+    } catch (err) {
+      if (err.status === 401) return;
+      setStatus(status, err.message, true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /** "Show query": the structured query, the SQL and a few facts about how it ran. */
+  function renderQueryDetails(meta) {
+    const facts = el('dl', { className: 'facts' });
+    const addFact = (label, value) => {
+      if (value === undefined || value === null || value === '') return;
+      facts.append(el('div', { className: 'fact' }, [el('dt', { textContent: label }), el('dd', { textContent: value })]));
+    };
+    addFact('Route', meta.route);
+    if (typeof meta.confidence === 'number') addFact('Confidence', `${Math.round(meta.confidence * 100)}%`);
+    if (typeof meta.total_time_ms === 'number') addFact('Time', `${NUM.integer.format(meta.total_time_ms)} ms`);
+    if (typeof meta.row_count === 'number') {
+      const total = typeof meta.row_count_total === 'number' ? meta.row_count_total : meta.row_count;
+      addFact('Rows', `${NUM.integer.format(meta.row_count)} of ${NUM.integer.format(total)}`);
+    }
+    if (meta.data_as_of) addFact('Data as of', formatTimestamp(meta.data_as_of));
+    if (meta.cached) addFact('Cached', 'yes');
+
+    const body = el('div', { className: 'query-body' }, [facts]);
+    if (meta.query) body.append(codeBlock('Query', JSON.stringify(meta.query, null, 2)));
+    if (meta.sql) body.append(codeBlock('SQL', String(meta.sql)));
+    return el('details', { className: 'query-details' }, [el('summary', { textContent: 'Show query' }), body]);
+  }
+
+  function codeBlock(label, text) {
+    const pre = el('pre', { className: 'code-block', tabIndex: 0 }, [el('code', { textContent: text })]);
+    pre.setAttribute('aria-label', label);
+    return el('div', {}, [el('p', { className: 'code-label', textContent: label }), pre]);
+  }
+
+  /* ====================================================================================
+   * Tables: formatting and sorting
+   * ==================================================================================== */
+
+  const NUM = {
+    integer: new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }),
+    number: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }),
+    cents: new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    percent: new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+  };
+  const NUMERIC_TYPES = new Set(['number', 'integer', 'currency', 'percentage']);
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+  /** Formats one cell for display; null/undefined shows as an en dash. */
+  function formatCell(value, type) {
+    if (value === null || value === undefined || value === '') return '–';
+    if (typeof value !== 'number' || !Number.isFinite(value)) return String(value);
+    switch (type) {
+      case 'currency': {
+        // Baht without decimals for large amounts, with satang for small ones.
+        const abs = Math.abs(value);
+        const text = abs >= 1000 ? NUM.integer.format(abs) : NUM.cents.format(abs);
+        return `${value < 0 ? '-' : ''}฿${text}`;
+      }
+      case 'percentage': return `${NUM.percent.format(value)}%`;   // values are in percent
+      case 'integer': return NUM.integer.format(value);
+      case 'number': return NUM.number.format(value);
+      default: return String(value);
+    }
+  }
+
+  function alignOf(column) {
+    if (column.align === 'left' || column.align === 'right' || column.align === 'center') return column.align;
+    return NUMERIC_TYPES.has(column.type) ? 'right' : 'left';
+  }
+
+  /** Orders two cell values; empty cells always go last, whatever the direction. */
+  function compareCells(a, b, direction) {
+    const emptyA = a === null || a === undefined || a === '';
+    const emptyB = b === null || b === undefined || b === '';
+    if (emptyA || emptyB) return emptyA === emptyB ? 0 : emptyA ? 1 : -1;
+    const order = typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b));
+    return direction === 'descending' ? -order : order;
+  }
+
+  /**
+   * Builds a sortable table. Returns the element plus accessors the CSV export uses, so the
+   * download matches what is on screen (in the shown order).
+   */
+  function createTable(table) {
+    const columns = table.columns;
+    const original = Array.isArray(table.rows) ? table.rows : [];
+    const sort = { key: null, direction: 'none' };
+    let rows = original.slice();
+
+    const element = el('table', { className: 'answer-table' });
+    const caption = tableCaption(table, original.length);
+    if (caption) element.append(el('caption', { textContent: caption }));
+
+    const headRow = el('tr');
+    const headers = columns.map((column) => {
+      const th = el('th', { scope: 'col', className: `align-${alignOf(column)}` });
+      th.setAttribute('aria-sort', 'none');
+      const button = el('button', { type: 'button', className: 'sort-button' }, [
+        el('span', { textContent: column.label || column.key }),
+        el('span', { className: 'sort-icon', attrs: { 'aria-hidden': 'true' } }),
+      ]);
+      button.addEventListener('click', () => sortBy(column.key));
+      th.append(button);
+      headRow.append(th);
+      return th;
+    });
+    const tbody = el('tbody');
+    element.append(el('thead', {}, [headRow]), tbody);
+    if (table.total_row) element.append(el('tfoot', {}, [bodyRow(columns, table.total_row, true)]));
+
+    /** Click toggles ascending/descending; the total row lives in <tfoot> so it stays last. */
+    function sortBy(key) {
+      sort.direction = sort.key === key && sort.direction === 'ascending' ? 'descending' : 'ascending';
+      sort.key = key;
+      rows = original
+        .map((row, index) => ({ row, index }))
+        .sort((a, b) => compareCells(a.row[key], b.row[key], sort.direction) || a.index - b.index)
+        .map((entry) => entry.row);
+      columns.forEach((column, i) => {
+        headers[i].setAttribute('aria-sort', column.key === key ? sort.direction : 'none');
+      });
+      fillBody();
+    }
+
+    function fillBody() {
+      tbody.replaceChildren(...rows.map((row) => bodyRow(columns, row, false)));
+    }
+    fillBody();
+
+    const wrap = el('div', { className: 'table-wrap', tabIndex: 0 }, [element]);
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', caption ? `Result table, ${caption}` : 'Result table');
+    return { element: wrap, columns, rows: () => rows, totalRow: table.total_row || null };
+  }
+
+  function bodyRow(columns, row, isTotal) {
+    const tr = el('tr');
+    columns.forEach((column, i) => {
+      const value = row[column.key];
+      // The first cell of each row names it, which helps screen-reader table navigation.
+      const cell = el(i === 0 ? 'th' : 'td', { textContent: formatCell(value, column.type) });
+      if (i === 0) cell.scope = 'row';
+      cell.className = `align-${alignOf(column)}${value === null || value === undefined ? ' is-null' : ''}`;
+      tr.append(cell);
+    });
+    if (isTotal) tr.className = 'total-row';
+    return tr;
+  }
+
+  function tableCaption(table, shown) {
+    const total = typeof table.total_count === 'number' ? table.total_count : shown;
+    if (table.truncated || total > shown) {
+      return `Showing ${NUM.integer.format(shown)} of ${NUM.integer.format(total)} rows`;
+    }
+    return shown === 1 ? '1 row' : `${NUM.integer.format(shown)} rows`;
+  }
+
+  /* ====================================================================================
+   * CSV download
+   * ==================================================================================== */
+
+  /** One RFC 4180 field. Raw values (not formatted) so spreadsheets get real numbers. */
+  function csvField(value) {
+    if (value === null || value === undefined) return '';
+    let text = String(value);
+    // Text that a spreadsheet would run as a formula is neutralised (CSV injection).
+    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }
+
+  function buildCsv(columns, rows, totalRow) {
+    const lines = [columns.map((c) => csvField(c.label || c.key))];
+    for (const row of rows) lines.push(columns.map((c) => csvField(row[c.key])));
+    if (totalRow) lines.push(columns.map((c) => csvField(totalRow[c.key])));
+    // The BOM makes Excel read UTF-8 (Thai names) correctly.
+    return `\ufeff${lines.map((line) => line.join(',')).join('\r\n')}\r\n`;
+  }
+
+  function downloadCsv(table, answer) {
+    const csv = buildCsv(table.columns, table.rows(), table.totalRow);
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    const link = el('a', { href: url, download: csvFileName(answer) });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  function csvFileName(answer) {
+    const base = answer.meta && answer.meta.tool ? answer.meta.tool : 'ai-analyst';
+    const day = new Date().toISOString().slice(0, 10);
+    return `${String(base).replace(/[^\w-]+/g, '-')}-${day}.csv`;
+  }
+
+  /* ====================================================================================
+   * Dates
+   * ==================================================================================== */
+
+  const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+  const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+
+  /** "just now", "5 minutes ago", "yesterday", then a plain date after a week. */
+  function relativeDate(iso) {
+    const time = Date.parse(iso || '');
+    if (!time) return '';
+    const seconds = Math.round((time - Date.now()) / 1000);
+    const abs = Math.abs(seconds);
+    if (abs < 45) return 'just now';
+    if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+    if (abs < 86400) return relative.format(Math.round(seconds / 3600), 'hour');
+    if (abs < 7 * 86400) return relative.format(Math.round(seconds / 86400), 'day');
+    return shortDate.format(new Date(time));
+  }
+
+  function formatTimestamp(iso) {
+    const time = Date.parse(iso);
+    return time ? dateTime.format(new Date(time)) : String(iso);
+  }
+
+  const truncate = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+  /* ====================================================================================
+   * Wiring
+   * ==================================================================================== */
+
+  function bindEvents() {
+    $('login-form').addEventListener('submit', onLoginSubmit);
+    $('password-form').addEventListener('submit', onPasswordSubmit);
+    $('password-cancel').addEventListener('click', logout);
+    $('logout').addEventListener('click', logout);
+    $('new-conversation').addEventListener('click', () => newConversation());
+    $('drawer-toggle').addEventListener('click', () => {
+      if ($('view-chat').classList.contains('drawer-open')) closeDrawer();
+      else openDrawer();
+    });
+    $('drawer-backdrop').addEventListener('click', () => closeDrawer());
+    $('workspace').addEventListener('change', (event) => {
+      // Conversations belong to one workspace, so a new workspace starts a new conversation.
+      state.workspace = event.target.value;
+      newConversation();
+    });
+    $('ask-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      ask($('question').value);
+    });
+    $('question').addEventListener('input', onQuestionInput);
+    $('question').addEventListener('keydown', onQuestionKeydown);
+    document.addEventListener('keydown', onGlobalKeydown);
+    // Safety net: an unexpected failure is shown kindly instead of as an uncaught rejection.
+    window.addEventListener('unhandledrejection', (event) => {
+      event.preventDefault();
+      toast('Something went wrong. Please try again.', 'error');
+    });
+  }
+
+  /** Escape closes the drawer, or the disclosure that holds the focus. */
+  function onGlobalKeydown(event) {
+    if (event.key !== 'Escape') return;
+    if ($('view-chat').classList.contains('drawer-open')) {
+      closeDrawer();
+      return;
+    }
+    const details = document.activeElement && document.activeElement.closest('details[open]');
+    if (details) {
+      details.open = false;
+      details.querySelector('summary').focus();
+    }
+  }
+
+  async function boot() {
+    bindEvents();
+    // The session cookie is HttpOnly: ask the server who we are (`user` is null when nobody
+    // is signed in, so a first visit logs no error).
+    try {
+      enter(await api.session());
+    } catch (err) {
+      showLoginView(err.status === 401 ? '' : err.message);
+    }
+  }
+
+  boot();
+})();

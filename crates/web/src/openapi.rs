@@ -1,0 +1,34 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::routes::{auth, chat, conversations, health};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "AI Analyst",
+        description = "Ask sales questions in plain language; sign in with a session cookie (browsers, with `X-CSRF-Token` on state-changing requests) or `Authorization: Bearer` (scripts, from POST /api/v1/auth/token)."
+    ),
+    paths(
+        health::health,
+        health::metrics,
+        auth::current,
+        auth::login,
+        auth::logout,
+        auth::password,
+        auth::token,
+        chat::ask,
+        chat::suggestions,
+        conversations::list,
+        conversations::show,
+        conversations::delete,
+    )
+)]
+struct ApiDoc;
+
+/// `GET /api/openapi.json`
+pub(crate) async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,7 @@
+//! Handlers, grouped by resource; `router.rs` lists them all.
+
+pub(crate) mod assets;
+pub(crate) mod auth;
+pub(crate) mod chat;
+pub(crate) mod conversations;
+pub(crate) mod health;

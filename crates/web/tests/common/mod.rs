@@ -1,0 +1,142 @@
+//! A real server on a free port with a fresh store holding a small demo business.
+
+#![allow(dead_code, clippy::unwrap_used)] // shared by several test files; fail loudly
+
+use std::net::SocketAddr;
+
+use analyst_accounts::add_user;
+use analyst_demo::{DemoConfig, install};
+use analyst_store::{AccessMode, Location, Pool};
+use analyst_web::{AppState, WebSettings};
+use chrono::NaiveDate;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value as Json, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const TODAY: &str = "2026-11-15";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: Pool,
+    pub state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    pub server: Option<JoinHandle<std::io::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+impl TestApp {
+    /// A server with users `anna` (admin) and `ben`, both with [`PASSWORD`].
+    pub async fn start() -> TestApp {
+        TestApp::with_settings(WebSettings::default()).await
+    }
+
+    pub async fn with_settings(settings: WebSettings) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = analyst_store::open(
+            &Location::DataDir(dir.path().to_path_buf()),
+            AccessMode::ReadWrite,
+        )
+        .unwrap();
+        let config = DemoConfig {
+            lines: 20_000,
+            seed: 42,
+            start_date: day("2024-01-01"),
+            end_date: day("2026-11-14"),
+            id_base: 0,
+        };
+        install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
+        add_user(connection.as_ref(), "anna", PASSWORD, true, false).unwrap();
+        add_user(connection.as_ref(), "ben", PASSWORD, false, false).unwrap();
+        let pool = Pool::new(connection, 4);
+        let state = AppState::new(
+            pool.clone(),
+            WebSettings {
+                today: Some(day(TODAY)),
+                ..settings
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address: SocketAddr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(analyst_web::serve(listener, state.clone(), async {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            base: format!("http://{address}"),
+            pool,
+            state,
+            stop: Some(stop),
+            server: Some(server),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Asks the server to stop; requests in flight finish first.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    /// A client with a cookie jar, signed in as `username`; returns it with the CSRF token.
+    pub async fn browser(&self, username: &str) -> (Client, String) {
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        let response = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Json = response.json().await.unwrap();
+        (client, body["csrf_token"].as_str().unwrap().to_string())
+    }
+
+    /// A bearer token for `username`.
+    pub async fn token(&self, username: &str) -> String {
+        let response = Client::new()
+            .post(self.url("/api/v1/auth/token"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Json = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Asks a question with a bearer token.
+    pub async fn ask(&self, token: &str, body: Json) -> Response {
+        Client::new()
+            .post(self.url("/ai_analyst/chat"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The `error.code` of an error response, after checking its status.
+pub async fn error_code(response: Response, status: StatusCode) -> String {
+    assert_eq!(response.status(), status);
+    let body: Json = response.json().await.unwrap();
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    body["error"]["code"].as_str().unwrap().to_string()
+}
