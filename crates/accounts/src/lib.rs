@@ -13,7 +13,9 @@ mod user;
 pub use audit::{AuditEvent, record};
 pub use error::AccountError;
 pub use password::{MIN_PASSWORD_LEN, check_new_password, one_time_password};
-pub use session::{Session, SessionKind, end_session, start_session, issue_api_token, resolve};
-pub use user::{User, add_user, change_password, find_user, list_users, set_password, user_count, verify_login};
+pub use session::{Session, SessionKind, end_session, issue_api_token, resolve, start_session};
+pub use user::{
+    User, add_user, change_password, find_user, list_users, set_password, user_count, verify_login,
+};
 
 pub type Result<T, E = AccountError> = std::result::Result<T, E>;

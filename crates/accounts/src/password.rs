@@ -1,7 +1,7 @@
 //! Password hashing (argon2id with the crate's recommended parameters) and password rules.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 
 use crate::{AccountError, Result};
@@ -13,7 +13,8 @@ const MAX_PASSWORD_LEN: usize = 1024;
 pub(crate) fn hash(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|error| AccountError::Hashing(error.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|error| AccountError::Hashing(error.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())

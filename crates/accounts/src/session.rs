@@ -3,9 +3,9 @@
 use analyst_store::{Connection, Value};
 use chrono::{Duration, NaiveDateTime, Utc};
 
+use crate::Result;
 use crate::secret::{digest, random_hex};
 use crate::user::{User, from_row};
-use crate::Result;
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,11 @@ pub fn start_session(
 }
 
 /// Issues a bearer token for scripts.
-pub fn issue_api_token(connection: &dyn Connection, user_id: i64, lifetime: Duration) -> Result<String> {
+pub fn issue_api_token(
+    connection: &dyn Connection,
+    user_id: i64,
+    lifetime: Duration,
+) -> Result<String> {
     let token = random_hex(32);
     let issued = now();
     connection.execute(
@@ -78,7 +82,11 @@ pub fn issue_api_token(connection: &dyn Connection, user_id: i64, lifetime: Dura
 }
 
 /// The live session a token belongs to, if any (unknown, expired and inactive users: none).
-pub fn resolve(connection: &dyn Connection, token: &str, kind: SessionKind) -> Result<Option<Session>> {
+pub fn resolve(
+    connection: &dyn Connection,
+    token: &str,
+    kind: SessionKind,
+) -> Result<Option<Session>> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
@@ -116,7 +124,13 @@ pub fn end_session(connection: &dyn Connection, token: &str) -> Result<()> {
 
 /// Signs a user out everywhere (after a password change).
 pub(crate) fn end_all_sessions(connection: &dyn Connection, user_id: i64) -> Result<()> {
-    connection.execute("DELETE FROM app.session WHERE user_id = $1", &[user_id.into()])?;
-    connection.execute("DELETE FROM app.api_token WHERE user_id = $1", &[user_id.into()])?;
+    connection.execute(
+        "DELETE FROM app.session WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
+    connection.execute(
+        "DELETE FROM app.api_token WHERE user_id = $1",
+        &[user_id.into()],
+    )?;
     Ok(())
 }

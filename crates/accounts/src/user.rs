@@ -129,7 +129,8 @@ pub fn verify_login(connection: &dyn Connection, username: &str, password: &str)
         .map(str::to_string);
     // An unknown user is checked against a throwaway hash so the timing is the same.
     let decoy = DECOY_HASH;
-    let matches = password::verify(stored.as_deref().unwrap_or(decoy), password) && stored.is_some();
+    let matches =
+        password::verify(stored.as_deref().unwrap_or(decoy), password) && stored.is_some();
     match found.as_deref().and_then(from_row) {
         Some(user) if matches && user.active => Ok(user),
         _ => Err(AccountError::InvalidCredentials),

@@ -305,34 +305,69 @@ fn users_are_added_listed_and_reset_from_the_command_line() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     };
-    let output = with_stdin(&["user", "add", "Carla", "--admin", "--password-stdin"], "a long secret phrase\n");
+    let output = with_stdin(
+        &["user", "add", "Carla", "--admin", "--password-stdin"],
+        "a long secret phrase\n",
+    );
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).contains("Added carla (administrator)"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("Added carla (administrator)"),
+        "{}",
+        stdout(&output)
+    );
     assert_clear_failure(
-        &with_stdin(&["user", "add", "carla", "--password-stdin"], "another long phrase\n"),
+        &with_stdin(
+            &["user", "add", "carla", "--password-stdin"],
+            "another long phrase\n",
+        ),
         "already exists",
     );
-    assert_clear_failure(&with_stdin(&["user", "add", "dan", "--password-stdin"], "short\n"), "at least 10");
-    assert_clear_failure(&analyst(dir.path(), &["user", "add", "no spaces please"]), "not a valid username");
+    assert_clear_failure(
+        &with_stdin(&["user", "add", "dan", "--password-stdin"], "short\n"),
+        "at least 10",
+    );
+    assert_clear_failure(
+        &analyst(dir.path(), &["user", "add", "no spaces please"]),
+        "not a valid username",
+    );
 
     let output = analyst(dir.path(), &["user", "add", "dan"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).contains("One-time password: "), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("One-time password: "),
+        "{}",
+        stdout(&output)
+    );
     let listed = stdout(&analyst(dir.path(), &["user", "list"]));
-    assert!(listed.contains("carla") && listed.contains("dan"), "{listed}");
+    assert!(
+        listed.contains("carla") && listed.contains("dan"),
+        "{listed}"
+    );
     let output = analyst(dir.path(), &["user", "passwd", "carla"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("One-time password: "));
-    assert_clear_failure(&analyst(dir.path(), &["user", "passwd", "nobody"]), "no user named");
+    assert_clear_failure(
+        &analyst(dir.path(), &["user", "passwd", "nobody"]),
+        "no user named",
+    );
 }
 
 #[test]
 fn configuration_comes_from_flags_then_environment_then_file() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("analyst.toml"), "port = 9100\nchat_per_minute = 7\n").unwrap();
+    std::fs::write(
+        dir.path().join("analyst.toml"),
+        "port = 9100\nchat_per_minute = 7\n",
+    )
+    .unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_analyst"))
         .current_dir(dir.path())
         .args(["config", "--port", "9200"])
@@ -344,11 +379,28 @@ fn configuration_comes_from_flags_then_environment_then_file() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    let line = |name: &str| text.lines().find(|line| line.contains(&format!(" {name} "))).unwrap_or_default().to_string();
-    assert!(line("port").contains("9200") && line("port").contains("flag"), "{text}");
-    assert!(line("chat_per_minute").contains('7') && line("chat_per_minute").contains("analyst.toml"), "{text}");
-    assert!(line("session_hours").contains('3') && line("session_hours").contains("environment"), "{text}");
-    assert!(line("bind").contains("127.0.0.1") && line("bind").contains("default"), "{text}");
+    let line = |name: &str| {
+        text.lines()
+            .find(|line| line.contains(&format!(" {name} ")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("port").contains("9200") && line("port").contains("flag"),
+        "{text}"
+    );
+    assert!(
+        line("chat_per_minute").contains('7') && line("chat_per_minute").contains("analyst.toml"),
+        "{text}"
+    );
+    assert!(
+        line("session_hours").contains('3') && line("session_hours").contains("environment"),
+        "{text}"
+    );
+    assert!(
+        line("bind").contains("127.0.0.1") && line("bind").contains("default"),
+        "{text}"
+    );
     assert!(!text.contains("hunter2"), "no secret is printed: {text}");
 
     std::fs::write(dir.path().join("analyst.toml"), "prot = 80\n").unwrap();
@@ -379,7 +431,9 @@ fn serve_prints_a_one_time_password_serves_and_stops_on_sigterm() {
     let mut password = None;
     let url = loop {
         let line = lines.next().expect("serve printed its URL").unwrap();
-        if let Some(rest) = line.strip_prefix("First start: sign in as `admin` with the one-time password ") {
+        if let Some(rest) =
+            line.strip_prefix("First start: sign in as `admin` with the one-time password ")
+        {
             password = Some(rest.trim().to_string());
         }
         if let Some(url) = line.strip_prefix("AI Analyst is ready at ") {
@@ -388,7 +442,10 @@ fn serve_prints_a_one_time_password_serves_and_stops_on_sigterm() {
     };
     let password = password.expect("a one-time password on first start");
     let client = reqwest::blocking::Client::new();
-    assert_eq!(client.get(format!("{url}health")).send().unwrap().status(), 200);
+    assert_eq!(
+        client.get(format!("{url}health")).send().unwrap().status(),
+        200
+    );
     let login = client
         .post(format!("{url}api/v1/auth/login"))
         .json(&serde_json::json!({"username": "admin", "password": password}))
@@ -402,7 +459,10 @@ fn serve_prints_a_one_time_password_serves_and_stops_on_sigterm() {
     assert_clear_failure(&output, "in use by `analyst serve`");
     assert!(stderr(&output).contains(&url), "{}", stderr(&output));
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let exit = child.wait().unwrap();
     assert!(exit.success(), "a clean exit on SIGTERM: {exit:?}");

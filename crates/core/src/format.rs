@@ -40,11 +40,18 @@ pub fn format_compact(value: f64, format: ValueFormat) -> String {
         format!("{scaled:.2}")
     };
     let number = if number.contains('.') {
-        number.trim_end_matches('0').trim_end_matches('.').to_string()
+        number
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     } else {
         number
     };
-    let currency = if format == ValueFormat::Currency { "฿" } else { "" };
+    let currency = if format == ValueFormat::Currency {
+        "฿"
+    } else {
+        ""
+    };
     format!("{sign}{currency}{number}{suffix}")
 }
 
@@ -108,7 +115,10 @@ mod tests {
         assert_eq!(format_compact(1_250_000.0, ValueFormat::Currency), "฿1.25M");
         assert_eq!(format_compact(350_000.0, ValueFormat::Integer), "350K");
         assert_eq!(format_compact(12_500.0, ValueFormat::Integer), "12.5K");
-        assert_eq!(format_compact(2_000_000_000.0, ValueFormat::Currency), "฿2B");
+        assert_eq!(
+            format_compact(2_000_000_000.0, ValueFormat::Currency),
+            "฿2B"
+        );
         assert_eq!(format_compact(-40.0, ValueFormat::Integer), "-40");
         assert_eq!(format_compact(0.0, ValueFormat::Currency), "฿0");
         assert_eq!(format_compact(42.0, ValueFormat::Percentage), "42%");

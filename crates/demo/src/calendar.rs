@@ -177,11 +177,17 @@ fn event_factor(outlet: &Outlet, day: NaiveDate) -> f64 {
         (4, 13..=15) if store && bangkok => factor *= 0.6,
         (4, 13..=15) if store => factor *= 1.2,
         (6, 20..=30) | (7, 1..=10) if store || digital => factor *= 1.25, // mid-year sale
-        (12, 20..=31) if store => factor *= 1.45,                          // year-end sale
+        (12, 20..=31) if store => factor *= 1.45,                         // year-end sale
         _ => {}
     }
     if is_black_friday_weekend(day) {
-        factor *= if digital { 2.0 } else if store { 1.3 } else { 1.0 };
+        factor *= if digital {
+            2.0
+        } else if store {
+            1.3
+        } else {
+            1.0
+        };
     }
     factor
 }
@@ -194,7 +200,8 @@ fn is_black_friday_weekend(day: NaiveDate) -> bool {
     let Some(last) = NaiveDate::from_ymd_opt(day.year(), 11, 30) else {
         return false;
     };
-    let back = (last.weekday().num_days_from_monday() + 7 - Weekday::Fri.num_days_from_monday()) % 7;
+    let back =
+        (last.weekday().num_days_from_monday() + 7 - Weekday::Fri.num_days_from_monday()) % 7;
     let friday = last - Duration::days(i64::from(back));
     day >= friday && day <= friday + Duration::days(2)
 }
@@ -249,7 +256,10 @@ mod tests {
         }
         let eleven = (day("2024-11-11") - day("2024-01-01")).num_days() as usize;
         let ordinary = (day("2024-11-18") - day("2024-01-01")).num_days() as usize;
-        assert!(plan.days[eleven][7] > 3 * plan.days[ordinary][7], "11.11 drives marketplaces");
+        assert!(
+            plan.days[eleven][7] > 3 * plan.days[ordinary][7],
+            "11.11 drives marketplaces"
+        );
     }
 
     #[test]

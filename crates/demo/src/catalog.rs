@@ -41,16 +41,16 @@ pub(crate) fn is_warehouse(location: Location) -> bool {
 
 /// What each brand makes: (index in [`CATEGORIES`], number of product lines).
 const BRAND_RANGES: [&[(usize, usize)]; 10] = [
-    &[(0, 9), (1, 4), (3, 4), (4, 3)],         // Stride
-    &[(0, 5), (3, 4), (5, 4), (7, 2)],         // Peak Motion
-    &[(0, 5), (1, 4), (3, 3)],                 // Aero
-    &[(3, 4), (4, 4), (8, 4)],                 // Kinetic
-    &[(0, 3), (2, 3), (5, 3), (6, 3)],         // Trailhead
-    &[(1, 6), (2, 3)],                         // Urban Step
-    &[(8, 5), (3, 3), (4, 3)],                 // Zenfit
-    &[(5, 4), (6, 3), (7, 2)],                 // Monsoon Gear
-    &[(2, 4), (1, 3), (3, 2)],                 // Siam Classic
-    &[(2, 3), (7, 2), (6, 2), (3, 2)],         // Coral Bay
+    &[(0, 9), (1, 4), (3, 4), (4, 3)], // Stride
+    &[(0, 5), (3, 4), (5, 4), (7, 2)], // Peak Motion
+    &[(0, 5), (1, 4), (3, 3)],         // Aero
+    &[(3, 4), (4, 4), (8, 4)],         // Kinetic
+    &[(0, 3), (2, 3), (5, 3), (6, 3)], // Trailhead
+    &[(1, 6), (2, 3)],                 // Urban Step
+    &[(8, 5), (3, 3), (4, 3)],         // Zenfit
+    &[(5, 4), (6, 3), (7, 2)],         // Monsoon Gear
+    &[(2, 4), (1, 3), (3, 2)],         // Siam Classic
+    &[(2, 3), (7, 2), (6, 2), (3, 2)], // Coral Bay
 ];
 
 /// How much each brand sells, relative to the others.
@@ -65,9 +65,8 @@ const BRAND_CODE: [&str; 10] = [
 const MODELS: [&str; 40] = [
     "Pace", "Velocity", "Tempo", "Glide", "Swift", "Apex", "Drift", "Vista", "Ridge", "Summit",
     "Flow", "Nova", "Pulse", "Breeze", "Harbor", "Lagoon", "Trek", "Metro", "Orbit", "Ember",
-    "Falcon", "Comet", "Sierra", "Canyon", "Delta", "Echo", "Fjord", "Granite", "Horizon",
-    "Jade", "Kestrel", "Lotus", "Mesa", "Nimbus", "Onyx", "Prism", "Quartz", "Rapid", "Sable",
-    "Tundra",
+    "Falcon", "Comet", "Sierra", "Canyon", "Delta", "Echo", "Fjord", "Granite", "Horizon", "Jade",
+    "Kestrel", "Lotus", "Mesa", "Nimbus", "Onyx", "Prism", "Quartz", "Rapid", "Sable", "Tundra",
 ];
 
 /// Product types of each category in [`CATEGORIES`] order.
@@ -128,21 +127,98 @@ pub(crate) const SUPPLIER_TERMS: [(i32, i32, i32); 10] = [
 
 /// Romanised Thai given names and family names for retail and online customers.
 const GIVEN_NAMES: [&str; 50] = [
-    "Somchai", "Somsak", "Sompong", "Anong", "Arunee", "Boonmee", "Chaiya", "Chanida", "Kanya",
-    "Kittisak", "Kanokwan", "Malai", "Narong", "Nattapong", "Niran", "Nittaya", "Pornthip",
-    "Prasert", "Preecha", "Rattana", "Siriporn", "Somporn", "Sunee", "Supachai", "Suda",
-    "Surasak", "Thanakorn", "Thanyarat", "Wanida", "Warunee", "Wichai", "Yupin", "Apinya",
-    "Benjawan", "Chalerm", "Duangjai", "Jintana", "Kamol", "Lamai", "Manop", "Orathai",
-    "Pimchanok", "Ratchanee", "Sakchai", "Thitima", "Weerachai", "Yaowalak", "Anan", "Chatchai",
+    "Somchai",
+    "Somsak",
+    "Sompong",
+    "Anong",
+    "Arunee",
+    "Boonmee",
+    "Chaiya",
+    "Chanida",
+    "Kanya",
+    "Kittisak",
+    "Kanokwan",
+    "Malai",
+    "Narong",
+    "Nattapong",
+    "Niran",
+    "Nittaya",
+    "Pornthip",
+    "Prasert",
+    "Preecha",
+    "Rattana",
+    "Siriporn",
+    "Somporn",
+    "Sunee",
+    "Supachai",
+    "Suda",
+    "Surasak",
+    "Thanakorn",
+    "Thanyarat",
+    "Wanida",
+    "Warunee",
+    "Wichai",
+    "Yupin",
+    "Apinya",
+    "Benjawan",
+    "Chalerm",
+    "Duangjai",
+    "Jintana",
+    "Kamol",
+    "Lamai",
+    "Manop",
+    "Orathai",
+    "Pimchanok",
+    "Ratchanee",
+    "Sakchai",
+    "Thitima",
+    "Weerachai",
+    "Yaowalak",
+    "Anan",
+    "Chatchai",
     "Panida",
 ];
 const FAMILY_NAMES: [&str; 40] = [
-    "Jaidee", "Srisuk", "Saetang", "Chaiyaporn", "Wongsawat", "Rattanakul", "Boonyasit",
-    "Thongchai", "Kaewmanee", "Phromma", "Suksawat", "Sombat", "Inthara", "Chantharat",
-    "Khamwong", "Pholsri", "Rungruang", "Siriwan", "Tangsiri", "Yodsuwan", "Srisawat",
-    "Panyawong", "Charoensuk", "Kittikhun", "Maneerat", "Nakprasert", "Ounjai", "Petcharat",
-    "Saelim", "Thammasak", "Wattana", "Yimyam", "Buasri", "Chaisiri", "Detkhong", "Intharak",
-    "Klinhom", "Lertsiri", "Meesuk", "Noonin",
+    "Jaidee",
+    "Srisuk",
+    "Saetang",
+    "Chaiyaporn",
+    "Wongsawat",
+    "Rattanakul",
+    "Boonyasit",
+    "Thongchai",
+    "Kaewmanee",
+    "Phromma",
+    "Suksawat",
+    "Sombat",
+    "Inthara",
+    "Chantharat",
+    "Khamwong",
+    "Pholsri",
+    "Rungruang",
+    "Siriwan",
+    "Tangsiri",
+    "Yodsuwan",
+    "Srisawat",
+    "Panyawong",
+    "Charoensuk",
+    "Kittikhun",
+    "Maneerat",
+    "Nakprasert",
+    "Ounjai",
+    "Petcharat",
+    "Saelim",
+    "Thammasak",
+    "Wattana",
+    "Yimyam",
+    "Buasri",
+    "Chaisiri",
+    "Detkhong",
+    "Intharak",
+    "Klinhom",
+    "Lertsiri",
+    "Meesuk",
+    "Noonin",
 ];
 
 /// Wholesale accounts beyond the three named in demo-data.md (about 40 in all).
@@ -234,7 +310,11 @@ pub(crate) struct Catalog {
 }
 
 /// Selling window of a season tag: (launch, markdown from, last day).
-fn season_window(season: &str, start: NaiveDate, end: NaiveDate) -> (NaiveDate, NaiveDate, NaiveDate) {
+fn season_window(
+    season: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> (NaiveDate, NaiveDate, NaiveDate) {
     let year = season
         .get(2..)
         .and_then(|yy| yy.parse::<i32>().ok())
@@ -389,10 +469,16 @@ fn build_templates(config: &DemoConfig, rng: &mut ChaCha8Rng) -> Vec<Template> {
     let mut best: Vec<usize> = (0..templates.len())
         .filter(|&index| {
             let template = &templates[index];
-            !template.dead && template.launch < end - Duration::days(90) && template.markdown_from > end
+            !template.dead
+                && template.launch < end - Duration::days(90)
+                && template.markdown_from > end
         })
         .collect();
-    best.sort_by(|a, b| templates[*b].popularity.total_cmp(&templates[*a].popularity));
+    best.sort_by(|a, b| {
+        templates[*b]
+            .popularity
+            .total_cmp(&templates[*a].popularity)
+    });
     for &index in best.iter().take(4) {
         templates[index].short_supply = true;
     }
@@ -537,7 +623,9 @@ fn gender_for(category: usize, rng: &mut ChaCha8Rng) -> &'static str {
 }
 
 fn sizes_for(category: &str, gender: &str) -> Vec<&'static str> {
-    const EU: [&str; 11] = ["36", "37", "38", "39", "40", "41", "42", "43", "44", "45", "46"];
+    const EU: [&str; 11] = [
+        "36", "37", "38", "39", "40", "41", "42", "43", "44", "45", "46",
+    ];
     match (category, gender) {
         ("Footwear", "Men") => EU[3..].to_vec(),
         ("Footwear", "Women") => EU[..6].to_vec(),

@@ -58,7 +58,13 @@ impl Demand {
             planned.push(
                 plain
                     .iter()
-                    .map(|weight| if total > 0.0 { (weight / total) as f32 } else { 0.0 })
+                    .map(|weight| {
+                        if total > 0.0 {
+                            (weight / total) as f32
+                        } else {
+                            0.0
+                        }
+                    })
                     .collect(),
             );
             cumulative.push(sampling);

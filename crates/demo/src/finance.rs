@@ -139,7 +139,10 @@ impl Ledger {
 
     fn push(&mut self, rng: &mut ChaCha8Rng, entry: Entry, habit: Habit) {
         let due_date = entry.date + Duration::days(entry.terms_days);
-        let number = self.numbers.entry((entry.prefix, entry.date.year())).or_insert(0);
+        let number = self
+            .numbers
+            .entry((entry.prefix, entry.date.year()))
+            .or_insert(0);
         *number += 1;
         let (residual, payment_state) = settle(rng, entry.amount, due_date, self.end, habit);
         self.invoices.push(Invoice {
@@ -237,8 +240,14 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
         let open = (0..1000)
             .filter(|_| {
-                settle(&mut rng, 100, day("2026-01-01"), day("2026-11-14"), Habit::Bad).1
-                    != "paid"
+                settle(
+                    &mut rng,
+                    100,
+                    day("2026-01-01"),
+                    day("2026-11-14"),
+                    Habit::Bad,
+                )
+                .1 != "paid"
             })
             .count();
         assert!((300..600).contains(&open), "{open}");

@@ -69,8 +69,7 @@ pub fn generate<S: DemoSink>(config: &DemoConfig, sink: &mut S) -> Result<(), S:
     for (index, counts) in plan.days.iter().enumerate() {
         let day = plan.day(index);
         let week = sim.demand.week(day);
-        sim.inventory
-            .receive(&mut sim.ledger, &mut sim.rng, day);
+        sim.inventory.receive(&mut sim.ledger, &mut sim.rng, day);
         if index == 0 || day.weekday() == Weekday::Mon {
             sim.inventory
                 .replenish(&sim.catalog, &sim.demand, &mut sim.rng, day, end);

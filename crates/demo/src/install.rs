@@ -93,7 +93,9 @@ pub fn install(
             progress,
         };
         generate(&config, &mut sink)?;
-        let StoreSink { loader, mut report, .. } = sink;
+        let StoreSink {
+            loader, mut report, ..
+        } = sink;
         let mut touched = loader.finish()?;
         touched.extend(old_dates);
         report.gold_rows = refresh_daily_sales(connection, &touched)?;
@@ -139,7 +141,10 @@ fn count_rows(connection: &dyn Connection) -> Result<u64> {
         .collect::<Vec<_>>()
         .join(" + ");
     let rows = connection.query(&format!("SELECT {sql}"), &[])?;
-    Ok(rows.scalar().and_then(Value::as_i64).map_or(0, |count| count.max(0) as u64))
+    Ok(rows
+        .scalar()
+        .and_then(Value::as_i64)
+        .map_or(0, |count| count.max(0) as u64))
 }
 
 fn highest_id(connection: &dyn Connection) -> Result<i64> {
@@ -168,7 +173,8 @@ impl DemoSink for StoreSink<'_> {
         self.loader.suppliers(&master.suppliers, DEMO_SOURCE)?;
         self.loader.customers(&master.customers, DEMO_SOURCE)?;
         self.loader.products(&master.products, DEMO_SOURCE)?;
-        self.loader.supplier_products(&master.supplier_products, DEMO_SOURCE)?;
+        self.loader
+            .supplier_products(&master.supplier_products, DEMO_SOURCE)?;
         self.report.products = master.products.len() as u64;
         self.report.customers = master.customers.len() as u64;
         Ok(())

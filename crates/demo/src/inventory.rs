@@ -60,7 +60,11 @@ impl Inventory {
         let variants = catalog.variants.len();
         Inventory {
             id_base,
-            unit_cost: catalog.variants.iter().map(|variant| variant.cost).collect(),
+            unit_cost: catalog
+                .variants
+                .iter()
+                .map(|variant| variant.cost)
+                .collect(),
             stock: vec![[0; LOCATIONS]; variants],
             on_order: vec![[0; LOCATIONS]; variants],
             sold_today: vec![[0; LOCATIONS]; variants],
@@ -121,8 +125,7 @@ impl Inventory {
     }
 
     fn note_today(&mut self, variant: usize, location: Location) {
-        if self.sold_today[variant][location] == 0 && self.returned_today[variant][location] == 0
-        {
+        if self.sold_today[variant][location] == 0 && self.returned_today[variant][location] == 0 {
             self.touched_today.push((variant, location));
         }
     }
@@ -215,12 +218,7 @@ impl Inventory {
     }
 
     /// Receives the purchase orders due on `day` (supplier bills follow).
-    pub(crate) fn receive(
-        &mut self,
-        ledger: &mut Ledger,
-        rng: &mut ChaCha8Rng,
-        day: NaiveDate,
-    ) {
+    pub(crate) fn receive(&mut self, ledger: &mut Ledger, rng: &mut ChaCha8Rng, day: NaiveDate) {
         let due: Vec<NaiveDate> = self.pending.range(..=day).map(|(date, _)| *date).collect();
         for date in due {
             for receipt in self.pending.remove(&date).unwrap_or_default() {
@@ -327,9 +325,9 @@ impl Inventory {
             }
             let expected = day + Duration::days(i64::from(lead_days));
             let mut arrival = expected + Duration::days(rng.random_range(-2..=5));
-            let late = lines
-                .iter()
-                .any(|(variant, _)| catalog.templates[catalog.variants[*variant].template].short_supply);
+            let late = lines.iter().any(|(variant, _)| {
+                catalog.templates[catalog.variants[*variant].template].short_supply
+            });
             if late && arrival >= end - Duration::days(LATE_DELIVERY_DAYS) {
                 arrival = end + Duration::days(rng.random_range(3..12));
             }
@@ -391,7 +389,10 @@ impl Inventory {
             if target == 0 || on_hand >= target {
                 continue;
             }
-            let daily = demand.daily(variant, shop, week).max(demand.daily(variant, shop, week + 1));
+            let daily =
+                demand
+                    .daily(variant, shop, week)
+                    .max(demand.daily(variant, shop, week + 1));
             if f64::from(on_hand) > daily * SHOP_REORDER_DAYS && on_hand > 0 {
                 continue;
             }

@@ -160,7 +160,8 @@ fn customer(sim: &mut Simulation, outlet: &Outlet) -> Option<(i64, usize)> {
         return None;
     }
     // Regulars buy more often than the rest.
-    let index = ((sim.rng.random::<f64>().powi(2) * list.len() as f64) as usize).min(list.len() - 1);
+    let index =
+        ((sim.rng.random::<f64>().powi(2) * list.len() as f64) as usize).min(list.len() - 1);
     Some((list[index], index))
 }
 
@@ -242,7 +243,12 @@ fn order(sim: &mut Simulation, day: NaiveDate, week: usize, outlet_index: usize,
 
 /// Draws variants until one is on the shelf (a shopper who finds nothing in their size picks
 /// something else); after a few tries a recount finds the units (rare).
-fn take_from_shelf(sim: &mut Simulation, day: NaiveDate, week: usize, outlet: &Outlet) -> (usize, i32) {
+fn take_from_shelf(
+    sim: &mut Simulation,
+    day: NaiveDate,
+    week: usize,
+    outlet: &Outlet,
+) -> (usize, i32) {
     let mut variant = 0;
     let mut wanted = 1;
     for _ in 0..4 {
@@ -253,7 +259,8 @@ fn take_from_shelf(sim: &mut Simulation, day: NaiveDate, week: usize, outlet: &O
             return (variant, taken);
         }
     }
-    sim.inventory.correct_count(day, variant, outlet.location, wanted);
+    sim.inventory
+        .correct_count(day, variant, outlet.location, wanted);
     let taken = sim.inventory.sell(variant, outlet.location, wanted);
     (variant, taken.max(1))
 }
@@ -272,7 +279,11 @@ fn return_one(sim: &mut Simulation, day: NaiveDate, week: usize, outlet_index: u
     let reference = order_ref(&outlet, sim.sales.returns[outlet_index], true);
     let buyer = customer(sim, &outlet);
     let variant = sim.demand.pick(week, sim.rng.random::<f64>());
-    let qty = if outlet.channel == Channel::Wholesale { 6 } else { 1 };
+    let qty = if outlet.channel == Channel::Wholesale {
+        6
+    } else {
+        1
+    };
     sim.inventory.take_back(variant, outlet.location, qty);
     let priced = price(sim, variant, qty, outlet.channel, false, day);
     let refunded = priced.net();

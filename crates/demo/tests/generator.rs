@@ -8,8 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::convert::Infallible;
 
 use analyst_core::rows::{
-    Channel, HelpdeskTicket, Invoice, PurchaseLine, PurchaseOrder, SalesLine, StockLevel,
-    StockMove,
+    Channel, HelpdeskTicket, Invoice, PurchaseLine, PurchaseOrder, SalesLine, StockLevel, StockMove,
 };
 use analyst_demo::{DemoConfig, DemoSink, MasterData, generate};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -101,7 +100,13 @@ fn same_seed_same_business_and_the_exact_number_of_lines() {
     assert_eq!(run(&config(1, 5)).lines.len(), 1);
     assert_eq!(run(&config(0, 5)).lines.len(), 0);
 
-    assert!(first.lines.windows(2).all(|pair| pair[0].date <= pair[1].date), "date order");
+    assert!(
+        first
+            .lines
+            .windows(2)
+            .all(|pair| pair[0].date <= pair[1].date),
+        "date order"
+    );
     let ids: BTreeSet<i64> = first.lines.iter().map(|line| line.id).collect();
     assert_eq!(ids.len(), first.lines.len(), "unique ids");
     assert_eq!(first.calls.first(), Some(&"master"));
@@ -110,8 +115,19 @@ fn same_seed_same_business_and_the_exact_number_of_lines() {
         id_base: 1_000_000,
         ..config(1_000, 5)
     });
-    assert!(shifted.lines.iter().all(|line| line.id > 1_000_000 && line.product_id > 1_000_000));
-    assert!(shifted.master.companies.iter().all(|company| company.id > 1_000_000));
+    assert!(
+        shifted
+            .lines
+            .iter()
+            .all(|line| line.id > 1_000_000 && line.product_id > 1_000_000)
+    );
+    assert!(
+        shifted
+            .master
+            .companies
+            .iter()
+            .all(|company| company.id > 1_000_000)
+    );
 }
 
 #[test]
@@ -125,10 +141,21 @@ fn the_business_looks_real() {
     }
     let brands: BTreeSet<&str> = master.products.iter().map(|p| p.brand.as_str()).collect();
     assert_eq!(brands.len(), 10);
-    let wholesale = master.customers.iter().filter(|c| c.segment == "wholesale").count();
-    assert!((35..=45).contains(&wholesale), "{wholesale} wholesale accounts");
+    let wholesale = master
+        .customers
+        .iter()
+        .filter(|c| c.segment == "wholesale")
+        .count();
+    assert!(
+        (35..=45).contains(&wholesale),
+        "{wholesale} wholesale accounts"
+    );
     let customer_names: BTreeSet<&str> = master.customers.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(customer_names.len(), master.customers.len(), "customer names are unique");
+    assert_eq!(
+        customer_names.len(),
+        master.customers.len(),
+        "customer names are unique"
+    );
 
     // Money adds up on every line; returns are negative lines.
     for line in &data.lines {
@@ -145,10 +172,18 @@ fn the_business_looks_real() {
     // Both companies and every channel sell; shops sell more at weekends.
     let companies: BTreeSet<i64> = data.lines.iter().map(|line| line.company_id).collect();
     assert_eq!(companies.len(), 2);
-    let channels: BTreeSet<&str> = data.lines.iter().map(|line| line.channel.as_str()).collect();
+    let channels: BTreeSet<&str> = data
+        .lines
+        .iter()
+        .map(|line| line.channel.as_str())
+        .collect();
     assert_eq!(channels.len(), 4);
     let mut by_weekday: HashMap<Weekday, usize> = HashMap::new();
-    for line in data.lines.iter().filter(|line| line.channel == Channel::Store) {
+    for line in data
+        .lines
+        .iter()
+        .filter(|line| line.channel == Channel::Store)
+    {
         *by_weekday.entry(line.date.weekday()).or_default() += 1;
     }
     assert!(by_weekday[&Weekday::Sat] as f64 > 1.3 * by_weekday[&Weekday::Tue] as f64);
@@ -163,13 +198,23 @@ fn the_business_looks_real() {
     assert!(month_lines(2025, 10) > month_lines(2024, 10));
 
     // Purchase orders in every state; invoices in every aging bucket.
-    let states: BTreeSet<&str> = data.orders.iter().map(|order| order.state.as_str()).collect();
+    let states: BTreeSet<&str> = data
+        .orders
+        .iter()
+        .map(|order| order.state.as_str())
+        .collect();
     assert_eq!(
         states,
-        ["cancel", "done", "draft", "purchase", "sent"].into_iter().collect()
+        ["cancel", "done", "draft", "purchase", "sent"]
+            .into_iter()
+            .collect()
     );
     let mut buckets = BTreeSet::new();
-    for invoice in data.invoices.iter().filter(|i| i.kind == "out_invoice" && i.residual > 0) {
+    for invoice in data
+        .invoices
+        .iter()
+        .filter(|i| i.kind == "out_invoice" && i.residual > 0)
+    {
         let overdue = (end - invoice.due_date).num_days();
         buckets.insert(match overdue {
             d if d <= 0 => "current",
@@ -201,10 +246,15 @@ fn stock_adds_up_from_its_movements_and_never_goes_negative() {
             }
             day_seen = Some(movement.date);
         }
-        *running.entry((movement.product_id, movement.store_id)).or_default() += i64::from(movement.qty);
+        *running
+            .entry((movement.product_id, movement.store_id))
+            .or_default() += i64::from(movement.qty);
     }
     for level in &data.levels {
-        let moved = running.get(&(level.product_id, level.store_id)).copied().unwrap_or(0);
+        let moved = running
+            .get(&(level.product_id, level.store_id))
+            .copied()
+            .unwrap_or(0);
         assert_eq!(moved, i64::from(level.on_hand), "{level:?}");
         assert!(level.reserved <= level.on_hand.max(0));
     }
@@ -214,8 +264,14 @@ fn stock_adds_up_from_its_movements_and_never_goes_negative() {
         *sold.entry((line.product_id, line.store_id)).or_default() -= i64::from(line.qty);
     }
     let mut moved: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-    for movement in data.moves.iter().filter(|m| m.kind == "sale" || m.kind == "return") {
-        *moved.entry((movement.product_id, movement.store_id)).or_default() += i64::from(movement.qty);
+    for movement in data
+        .moves
+        .iter()
+        .filter(|m| m.kind == "sale" || m.kind == "return")
+    {
+        *moved
+            .entry((movement.product_id, movement.store_id))
+            .or_default() += i64::from(movement.qty);
     }
     sold.retain(|_, qty| *qty != 0);
     moved.retain(|_, qty| *qty != 0);
@@ -226,7 +282,11 @@ fn stock_adds_up_from_its_movements_and_never_goes_negative() {
         .orders
         .iter()
         .filter(|order| order.state == "purchase")
-        .flat_map(|order| data.order_lines.iter().filter(move |line| line.order_id == order.id))
+        .flat_map(|order| {
+            data.order_lines
+                .iter()
+                .filter(move |line| line.order_id == order.id)
+        })
         .map(|line| i64::from(line.qty_ordered - line.qty_received))
         .sum();
     assert_eq!(incoming, open);
@@ -267,5 +327,8 @@ fn dead_stock_and_best_sellers_about_to_run_out_exist() {
             daily >= 0.5 && cover < 14.0
         })
         .count();
-    assert!(running_out >= 3, "{running_out} fast sellers about to run out");
+    assert!(
+        running_out >= 3,
+        "{running_out} fast sellers about to run out"
+    );
 }

@@ -117,7 +117,10 @@ fn from_row(row: &[Value]) -> Option<Conversation> {
 }
 
 /// The user's conversations, most recently active first.
-pub fn list(connection: &dyn Connection, user_id: i64) -> Result<Vec<Conversation>, ConversationError> {
+pub fn list(
+    connection: &dyn Connection,
+    user_id: i64,
+) -> Result<Vec<Conversation>, ConversationError> {
     let rows = connection.query(
         "SELECT c.id, c.title, c.workspace, c.created_at, c.updated_at, c.user_id,
                 (SELECT count(*) FROM app.message m WHERE m.conversation_id = c.id)
@@ -150,10 +153,7 @@ pub fn messages(
                 id: text(0).to_string(),
                 question: text(1).to_string(),
                 answer,
-                created_at: row
-                    .get(3)
-                    .and_then(Value::as_timestamp)
-                    .unwrap_or_default(),
+                created_at: row.get(3).and_then(Value::as_timestamp).unwrap_or_default(),
             })
         })
         .collect()
@@ -168,7 +168,8 @@ pub fn append(
 ) -> Result<String, ConversationError> {
     let id = new_id();
     let at = now();
-    let json = serde_json::to_string(answer).map_err(|error| ConversationError::Corrupt(error.to_string()))?;
+    let json = serde_json::to_string(answer)
+        .map_err(|error| ConversationError::Corrupt(error.to_string()))?;
     connection.execute(
         "INSERT INTO app.message (id, conversation_id, position, question, answer, created_at)
          SELECT $1, $2, COALESCE(max(position), 0) + 1, $3, $4, $5 FROM app.message WHERE conversation_id = $2",
@@ -188,9 +189,16 @@ pub fn append(
 }
 
 /// Deletes a conversation the user owns, with its messages.
-pub fn delete(connection: &dyn Connection, user_id: i64, id: &str) -> Result<(), ConversationError> {
+pub fn delete(
+    connection: &dyn Connection,
+    user_id: i64,
+    id: &str,
+) -> Result<(), ConversationError> {
     get(connection, user_id, id)?;
-    connection.execute("DELETE FROM app.message WHERE conversation_id = $1", &[id.into()])?;
+    connection.execute(
+        "DELETE FROM app.message WHERE conversation_id = $1",
+        &[id.into()],
+    )?;
     connection.execute("DELETE FROM app.conversation WHERE id = $1", &[id.into()])?;
     Ok(())
 }

@@ -133,7 +133,10 @@ impl FromRequestParts<AppState> for Admin {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let CurrentUser(session) = CurrentUser::from_request_parts(parts, state).await?;
         if !session.user.is_admin {
-            return Err(AppError::forbidden("admin_only", "only administrators may do this"));
+            return Err(AppError::forbidden(
+                "admin_only",
+                "only administrators may do this",
+            ));
         }
         Ok(Admin)
     }

@@ -136,10 +136,9 @@ impl From<ConversationError> for AppError {
     fn from(error: ConversationError) -> Self {
         match error {
             ConversationError::NotFound(_) => AppError::not_found(error.to_string()),
-            ConversationError::Forbidden(_) => AppError::forbidden(
-                "forbidden",
-                "this conversation belongs to another user",
-            ),
+            ConversationError::Forbidden(_) => {
+                AppError::forbidden("forbidden", "this conversation belongs to another user")
+            }
             ConversationError::Corrupt(detail) => AppError::internal(detail),
             ConversationError::Store(error) => error.into(),
         }

@@ -28,7 +28,10 @@ where
             Err(JsonRejection::BytesRejection(rejection)) => Err(AppError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("the request body could not be read: {}", rejection.body_text()),
+                format!(
+                    "the request body could not be read: {}",
+                    rejection.body_text()
+                ),
             )),
             Err(rejection) => Err(AppError::bad_request(format!(
                 "the JSON body is not valid: {}",

@@ -27,7 +27,10 @@ impl Limiter {
         let Some(times) = hits.get_mut(key) else {
             return Ok(());
         };
-        while times.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
             times.pop_front();
         }
         if times.len() < self.max as usize {
@@ -42,7 +45,11 @@ impl Limiter {
         let mut hits = self.lock();
         // Forget idle keys now and then, so memory stays bounded.
         if hits.len() > 10_000 {
-            hits.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
+            hits.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
         }
         hits.entry(key.to_string()).or_default().push_back(now);
     }
@@ -59,7 +66,9 @@ impl Limiter {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
-        self.hits.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.hits
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

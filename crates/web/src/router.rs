@@ -12,9 +12,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
 use crate::metrics::track;
+use crate::openapi;
 use crate::routes::{assets, auth, chat, conversations, health};
 use crate::state::AppState;
-use crate::openapi;
 
 /// Bodies larger than this are refused (a question is at most 8,000 characters).
 const BODY_LIMIT: usize = 64 * 1024;

@@ -102,7 +102,10 @@ impl AppState {
     }
 
     /// The vocabulary of the data, read again when the aggregates were rebuilt since.
-    pub(crate) fn vocabulary(&self, connection: &dyn Connection) -> Result<Arc<Vocabulary>, AppError> {
+    pub(crate) fn vocabulary(
+        &self,
+        connection: &dyn Connection,
+    ) -> Result<Arc<Vocabulary>, AppError> {
         let version = connection
             .query("SELECT max(refreshed_at) FROM ops.gold_refresh", &[])?
             .scalar()

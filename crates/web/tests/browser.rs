@@ -28,7 +28,11 @@ struct Driver {
 
 impl Driver {
     fn start() -> Driver {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -53,12 +57,22 @@ impl Drop for Driver {
 struct BrowserLog;
 
 impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({"type": "browser"}).to_string()))
+        (
+            http::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
     }
 }
 
@@ -81,7 +95,11 @@ async fn connect(driver: &Driver, profile: &std::path::Path) -> Client {
     // chromedriver needs a moment to listen.
     for _ in 0..100 {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&url).await {
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
             Ok(client) => return client,
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
@@ -119,14 +137,51 @@ async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
     let client = connect(&driver, profile.path()).await;
 
     client.goto(&app.base).await.unwrap();
-    client.wait().at_most(WAIT).for_element(Locator::Css("#login-form")).await.unwrap();
-    client.find(Locator::Css("#username")).await.unwrap().send_keys("ben").await.unwrap();
-    client.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    client.find(Locator::Css("#login-submit")).await.unwrap().click().await.unwrap();
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#login-form"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#username"))
+        .await
+        .unwrap()
+        .send_keys("ben")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#login-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
-    let question = client.wait().at_most(WAIT).for_element(Locator::Css("#question")).await.unwrap();
-    question.send_keys("top 5 brands by revenue last month").await.unwrap();
-    client.find(Locator::Css("#ask")).await.unwrap().click().await.unwrap();
+    let question = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#question"))
+        .await
+        .unwrap();
+    question
+        .send_keys("top 5 brands by revenue last month")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#ask"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     for css in [".answer-card .kpi", "table.answer-table", ".chart img"] {
         client
@@ -137,9 +192,19 @@ async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
             .unwrap_or_else(|error| panic!("{css} did not appear: {error}"));
     }
     assert_eq!(count(&client, ".answer-error").await, 0, "no error card");
-    let kpi = client.find(Locator::Css(".answer-card .kpi-value")).await.unwrap().text().await.unwrap();
+    let kpi = client
+        .find(Locator::Css(".answer-card .kpi-value"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(kpi.starts_with('฿'), "the revenue KPI is in baht: {kpi}");
-    assert_eq!(count(&client, "table.answer-table tbody tr").await, 5, "top 5 rows");
+    assert_eq!(
+        count(&client, "table.answer-table tbody tr").await,
+        5,
+        "top 5 rows"
+    );
     let chart_loaded: Json = client
         .execute(
             "const img = document.querySelector('.chart img'); return img.complete && img.naturalWidth > 0;",
@@ -150,15 +215,26 @@ async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
     assert_eq!(chart_loaded, json!(true), "the chart image renders");
 
     // Sorting by a column keeps the rows and marks the header.
-    let header = client.find(Locator::Css("table.answer-table thead th:nth-child(2)")).await.unwrap();
+    let header = client
+        .find(Locator::Css("table.answer-table thead th:nth-child(2)"))
+        .await
+        .unwrap();
     header.click().await.unwrap();
     let sorted = header.attr("aria-sort").await.unwrap().unwrap_or_default();
-    assert!(sorted == "ascending" || sorted == "descending", "aria-sort is {sorted}");
+    assert!(
+        sorted == "ascending" || sorted == "descending",
+        "aria-sort is {sorted}"
+    );
     assert_eq!(count(&client, "table.answer-table tbody tr").await, 5);
 
     let desktop = screenshot(&client, "chat-desktop.png").await;
     client.set_window_size(390, 844).await.unwrap();
-    client.wait().at_most(WAIT).for_element(Locator::Css("#question")).await.unwrap();
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#question"))
+        .await
+        .unwrap();
     let phone = screenshot(&client, "chat-phone.png").await;
     println!("screenshots: {} {}", desktop.display(), phone.display());
 

@@ -126,14 +126,48 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
-    pub fn resolve(options: &ServerOptions, file: &FileConfig, matches: Option<&ArgMatches>) -> ServerConfig {
+    pub fn resolve(
+        options: &ServerOptions,
+        file: &FileConfig,
+        matches: Option<&ArgMatches>,
+    ) -> ServerConfig {
         ServerConfig {
-            bind: pick(matches, "bind", options.bind.clone(), file.bind.clone(), "127.0.0.1".into()),
+            bind: pick(
+                matches,
+                "bind",
+                options.bind.clone(),
+                file.bind.clone(),
+                "127.0.0.1".into(),
+            ),
             port: pick(matches, "port", options.port, file.port, 8080),
-            chat_per_minute: pick(matches, "chat_per_minute", options.chat_per_minute, file.chat_per_minute, 20),
-            session_hours: pick(matches, "session_hours", options.session_hours, file.session_hours, 12),
-            token_days: pick(matches, "token_days", options.token_days, file.token_days, 30),
-            secure_cookies: pick(matches, "secure_cookies", options.secure_cookies, file.secure_cookies, false),
+            chat_per_minute: pick(
+                matches,
+                "chat_per_minute",
+                options.chat_per_minute,
+                file.chat_per_minute,
+                20,
+            ),
+            session_hours: pick(
+                matches,
+                "session_hours",
+                options.session_hours,
+                file.session_hours,
+                12,
+            ),
+            token_days: pick(
+                matches,
+                "token_days",
+                options.token_days,
+                file.token_days,
+                30,
+            ),
+            secure_cookies: pick(
+                matches,
+                "secure_cookies",
+                options.secure_cookies,
+                file.secure_cookies,
+                false,
+            ),
         }
     }
 }
@@ -155,10 +189,26 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
     row("today", settings.today.to_string(), settings.today_origin);
     row("bind", server.bind.0.clone(), server.bind.1);
     row("port", server.port.0.to_string(), server.port.1);
-    row("chat_per_minute", server.chat_per_minute.0.to_string(), server.chat_per_minute.1);
-    row("session_hours", server.session_hours.0.to_string(), server.session_hours.1);
-    row("token_days", server.token_days.0.to_string(), server.token_days.1);
-    row("secure_cookies", server.secure_cookies.0.to_string(), server.secure_cookies.1);
+    row(
+        "chat_per_minute",
+        server.chat_per_minute.0.to_string(),
+        server.chat_per_minute.1,
+    );
+    row(
+        "session_hours",
+        server.session_hours.0.to_string(),
+        server.session_hours.1,
+    );
+    row(
+        "token_days",
+        server.token_days.0.to_string(),
+        server.token_days.1,
+    );
+    row(
+        "secure_cookies",
+        server.secure_cookies.0.to_string(),
+        server.secure_cookies.1,
+    );
     println!("{grid}");
     Ok(ExitCode::SUCCESS)
 }

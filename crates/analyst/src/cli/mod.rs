@@ -81,9 +81,12 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         file.database.clone().map(Some),
         None,
     );
-    let file_today = file.today.as_deref().map(parse_day).transpose().map_err(|error| {
-        anyhow::anyhow!("analyst.toml: today: {error}")
-    })?;
+    let file_today = file
+        .today
+        .as_deref()
+        .map(parse_day)
+        .transpose()
+        .map_err(|error| anyhow::anyhow!("analyst.toml: today: {error}"))?;
     let (fixed_today, today_origin) = pick(
         Some(&matches),
         "today",

@@ -56,7 +56,9 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         let (bind, port) = (config.bind.0.as_str(), config.port.0);
         let listener = tokio::net::TcpListener::bind((bind, port))
             .await
-            .with_context(|| format!("cannot listen on {bind}:{port} (is another server using it? try --port)"))?;
+            .with_context(|| {
+                format!("cannot listen on {bind}:{port} (is another server using it? try --port)")
+            })?;
         let address = listener.local_addr()?;
         let url = format!("http://{address}/");
         let record = settings.data_dir().map(|dir| dir.join(SERVER_FILE));
@@ -84,7 +86,9 @@ fn create_first_admin(connection: &dyn Connection) -> anyhow::Result<()> {
     let password = one_time_password();
     add_user(connection, "admin", &password, true, true)?;
     println!("First start: sign in as `admin` with the one-time password {password}");
-    println!("(you will choose your own password at the first sign-in; `analyst user passwd admin` resets it)");
+    println!(
+        "(you will choose your own password at the first sign-in; `analyst user passwd admin` resets it)"
+    );
     Ok(())
 }
 
@@ -114,7 +118,8 @@ async fn shutdown_signal() {
 /// "pid 1234 at http://127.0.0.1:8080/" when a server records itself beside the store.
 pub fn running_server(data_dir: Option<&Path>) -> Option<String> {
     let path: PathBuf = data_dir?.join(SERVER_FILE);
-    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     Some(format!(
         "pid {} at {}",
         record.get("pid")?.as_u64()?,

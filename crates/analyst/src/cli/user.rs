@@ -58,11 +58,22 @@ pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitCode
             let (password, one_time) = new_password(password_stdin)?;
             let connection = settings.open(AccessMode::ReadWrite)?;
             let user = add_user(connection.as_ref(), &name, &password, admin, one_time)?;
-            record(connection.as_ref(), AuditEvent::UserAdded, Some(user.id), Some(&user.username), None, Some("cli"))?;
+            record(
+                connection.as_ref(),
+                AuditEvent::UserAdded,
+                Some(user.id),
+                Some(&user.username),
+                None,
+                Some("cli"),
+            )?;
             println!(
                 "Added {}{}.",
                 user.username,
-                if user.is_admin { " (administrator)" } else { "" }
+                if user.is_admin {
+                    " (administrator)"
+                } else {
+                    ""
+                }
             );
             if one_time {
                 println!("One-time password: {password} (to be changed at the first sign-in)");
@@ -71,7 +82,14 @@ pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitCode
         UserCommand::List => {
             let connection = settings.open(AccessMode::ReadWrite)?;
             let mut grid = render::new_grid(
-                ["username", "admin", "must change password", "active", "created"].map(String::from),
+                [
+                    "username",
+                    "admin",
+                    "must change password",
+                    "active",
+                    "created",
+                ]
+                .map(String::from),
             );
             for user in list_users(connection.as_ref())? {
                 grid.add_row([
@@ -93,8 +111,18 @@ pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitCode
             let (password, one_time) = new_password(password_stdin)?;
             let connection = settings.open(AccessMode::ReadWrite)?;
             let user = set_password(connection.as_ref(), &name, &password, one_time)?;
-            record(connection.as_ref(), AuditEvent::PasswordChanged, Some(user.id), Some(&user.username), None, Some("reset by cli"))?;
-            println!("Password of {} changed; their sessions have ended.", user.username);
+            record(
+                connection.as_ref(),
+                AuditEvent::PasswordChanged,
+                Some(user.id),
+                Some(&user.username),
+                None,
+                Some("reset by cli"),
+            )?;
+            println!(
+                "Password of {} changed; their sessions have ended.",
+                user.username
+            );
             if one_time {
                 println!("One-time password: {password} (to be changed at the next sign-in)");
             }

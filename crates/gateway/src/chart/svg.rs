@@ -10,7 +10,8 @@ use analyst_core::format::{format_compact, format_value};
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 360.0;
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans Thai', 'Noto Sans', sans-serif";
+const FONT: &str =
+    "system-ui, -apple-system, 'Segoe UI', 'Noto Sans Thai', 'Noto Sans', sans-serif";
 const INK: &str = "#1f2933";
 const MUTED: &str = "#616e7c";
 const GRID: &str = "#e4e7eb";
@@ -141,10 +142,9 @@ pub(crate) fn render(chart: &Chart, format: ValueFormat) -> String {
         horizontal_bars(&mut svg, chart, &scale, &frame, format);
     } else {
         let rotate = chart.labels.len() > 12
-            || chart
-                .labels
-                .iter()
-                .any(|label| label.chars().count() as f64 * CHAR_WIDTH > 560.0 / chart.labels.len() as f64);
+            || chart.labels.iter().any(|label| {
+                label.chars().count() as f64 * CHAR_WIDTH > 560.0 / chart.labels.len() as f64
+            });
         let frame = Frame {
             left: 76.0,
             right: WIDTH - 20.0,
@@ -202,8 +202,16 @@ fn value_axis(svg: &mut String, scale: &Scale, frame: &Frame, format: ValueForma
 fn category_axis(svg: &mut String, chart: &Chart, frame: &Frame, rotate: bool) {
     let count = chart.labels.len().max(1);
     let band = frame.width() / count as f64;
-    let every = if rotate { (count as f64 / 24.0).ceil().max(1.0) as usize } else { 1 };
-    let max_chars = if rotate { 16 } else { ((band / CHAR_WIDTH) as usize).max(3) };
+    let every = if rotate {
+        (count as f64 / 24.0).ceil().max(1.0) as usize
+    } else {
+        1
+    };
+    let max_chars = if rotate {
+        16
+    } else {
+        ((band / CHAR_WIDTH) as usize).max(3)
+    };
     for (index, label) in chart.labels.iter().enumerate() {
         if index % every != 0 {
             continue;
@@ -267,7 +275,10 @@ fn lines(svg: &mut String, chart: &Chart, scale: &Scale, frame: &Frame) {
                 })
             })
             .collect();
-        let path: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let path: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
         let _ = write!(
             svg,
             r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5" stroke-linejoin="round"/>"#,
@@ -286,7 +297,13 @@ fn lines(svg: &mut String, chart: &Chart, scale: &Scale, frame: &Frame) {
     }
 }
 
-fn horizontal_bars(svg: &mut String, chart: &Chart, scale: &Scale, frame: &Frame, format: ValueFormat) {
+fn horizontal_bars(
+    svg: &mut String,
+    chart: &Chart,
+    scale: &Scale,
+    frame: &Frame,
+    format: ValueFormat,
+) {
     let count = chart.labels.len().max(1);
     let band = frame.height() / count as f64;
     let zero = scale.at(0.0, frame.left, frame.right);
@@ -302,7 +319,9 @@ fn horizontal_bars(svg: &mut String, chart: &Chart, scale: &Scale, frame: &Frame
             escape(&format_compact(tick, format))
         );
     }
-    let Some(dataset) = chart.datasets.first() else { return };
+    let Some(dataset) = chart.datasets.first() else {
+        return;
+    };
     for (index, (label, value)) in chart.labels.iter().zip(&dataset.data).enumerate() {
         let y = frame.top + band * index as f64;
         let _ = write!(
@@ -359,7 +378,12 @@ mod tests {
         let scale = Scale::over([0.0, 1_234_567.0].into_iter());
         assert_eq!(scale.ticks.first(), Some(&0.0));
         assert!(*scale.ticks.last().unwrap() >= 1_234_567.0);
-        assert!(scale.ticks.windows(2).all(|pair| pair[1] - pair[0] == 200_000.0));
+        assert!(
+            scale
+                .ticks
+                .windows(2)
+                .all(|pair| pair[1] - pair[0] == 200_000.0)
+        );
         let negative = Scale::over([-30.0, 70.0].into_iter());
         assert!(negative.ticks.contains(&0.0) && negative.low <= -30.0);
     }
@@ -367,7 +391,11 @@ mod tests {
     #[test]
     fn labels_are_escaped_and_figures_readable() {
         let svg = render(
-            &chart(ChartType::Bar, &["Tom & <Jerry>", "ร้านภูเก็ต"], &[&[Some(1_500_000.0), Some(20.0)]]),
+            &chart(
+                ChartType::Bar,
+                &["Tom & <Jerry>", "ร้านภูเก็ต"],
+                &[&[Some(1_500_000.0), Some(20.0)]],
+            ),
             ValueFormat::Currency,
         );
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
@@ -375,21 +403,47 @@ mod tests {
         assert!(svg.contains("Tom &amp; &lt;Jerry&gt;"));
         assert!(!svg.contains("<Jerry>"));
         assert!(svg.contains("ร้านภูเก็ต"));
-        assert!(svg.contains("฿1.6M") || svg.contains("฿1.5M") || svg.contains("฿2M"), "{svg}");
-        assert_eq!(svg.matches("<rect").count(), 1 + 2, "background and two bars");
+        assert!(
+            svg.contains("฿1.6M") || svg.contains("฿1.5M") || svg.contains("฿2M"),
+            "{svg}"
+        );
+        assert_eq!(
+            svg.matches("<rect").count(),
+            1 + 2,
+            "background and two bars"
+        );
     }
 
     #[test]
     fn every_kind_renders_with_gaps_and_many_points() {
         let labels: Vec<String> = (1..=30).map(|day| format!("2026-11-{day:02}")).collect();
         let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
-        let data: Vec<Option<f64>> = (0..30).map(|i| if i == 3 { None } else { Some(i as f64 * 10.0) }).collect();
-        let line = render(&chart(ChartType::Line, &label_refs, &[&data, &data]), ValueFormat::Integer);
+        let data: Vec<Option<f64>> = (0..30)
+            .map(|i| if i == 3 { None } else { Some(i as f64 * 10.0) })
+            .collect();
+        let line = render(
+            &chart(ChartType::Line, &label_refs, &[&data, &data]),
+            ValueFormat::Integer,
+        );
         assert_eq!(line.matches("<polyline").count(), 2);
         assert!(line.contains("rotate(-40"), "many labels are rotated");
-        let bars = render(&chart(ChartType::HorizontalBar, &label_refs, &[&data]), ValueFormat::Integer);
+        let bars = render(
+            &chart(ChartType::HorizontalBar, &label_refs, &[&data]),
+            ValueFormat::Integer,
+        );
         assert!(bars.contains("290"), "values printed at bar ends");
-        let grouped = render(&chart(ChartType::GroupedBar, &["A", "B"], &[&[Some(1.0), Some(-2.0)], &[Some(3.0), None]]), ValueFormat::Percentage);
-        assert_eq!(grouped.matches("<rect").count(), 1 + 2 + 3, "background, legend, bars");
+        let grouped = render(
+            &chart(
+                ChartType::GroupedBar,
+                &["A", "B"],
+                &[&[Some(1.0), Some(-2.0)], &[Some(3.0), None]],
+            ),
+            ValueFormat::Percentage,
+        );
+        assert_eq!(
+            grouped.matches("<rect").count(),
+            1 + 2 + 3,
+            "background, legend, bars"
+        );
     }
 }

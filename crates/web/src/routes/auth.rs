@@ -71,8 +71,11 @@ fn session_cookie(state: &AppState, token: String) -> Result<HeaderValue, AppErr
         .same_site(SameSite::Lax)
         .secure(state.settings.secure_cookies)
         .path("/")
-        .max_age(cookie::time::Duration::hours(i64::from(state.settings.session_hours)));
-    HeaderValue::from_str(&cookie.to_string()).map_err(|error| AppError::internal(error.to_string()))
+        .max_age(cookie::time::Duration::hours(i64::from(
+            state.settings.session_hours,
+        )));
+    HeaderValue::from_str(&cookie.to_string())
+        .map_err(|error| AppError::internal(error.to_string()))
 }
 
 fn expired_cookie() -> HeaderValue {
@@ -99,12 +102,23 @@ fn throttled(state: &AppState, username: &str, ip: &Option<String>) -> Option<u6
 
 /// Verifies credentials under the rate limits, auditing failures; the same answer whether the
 /// user exists or not.
-async fn sign_in(state: &AppState, credentials: Credentials, ip: Option<String>) -> Result<User, AppError> {
+async fn sign_in(
+    state: &AppState,
+    credentials: Credentials,
+    ip: Option<String>,
+) -> Result<User, AppError> {
     if let Some(wait) = throttled(state, &credentials.username, &ip) {
         let (username, address) = (credentials.username.clone(), ip.clone());
         state
             .run(move |connection, _| {
-                record(connection, AuditEvent::LoginThrottled, None, Some(&username), address.as_deref(), None)?;
+                record(
+                    connection,
+                    AuditEvent::LoginThrottled,
+                    None,
+                    Some(&username),
+                    address.as_deref(),
+                    None,
+                )?;
                 Ok(())
             })
             .await?;
@@ -119,7 +133,14 @@ async fn sign_in(state: &AppState, credentials: Credentials, ip: Option<String>)
             match verify_login(connection, &username, &password) {
                 Ok(user) => {
                     state.login_by_account.clear(&username.to_lowercase());
-                    record(connection, AuditEvent::LoginSucceeded, Some(user.id), Some(&user.username), ip.as_deref(), None)?;
+                    record(
+                        connection,
+                        AuditEvent::LoginSucceeded,
+                        Some(user.id),
+                        Some(&user.username),
+                        ip.as_deref(),
+                        None,
+                    )?;
                     Ok(user)
                 }
                 Err(AccountError::InvalidCredentials) => {
@@ -128,7 +149,14 @@ async fn sign_in(state: &AppState, credentials: Credentials, ip: Option<String>)
                         state.login_by_ip.hit(ip);
                     }
                     tracing::info!(username = %username, "sign-in failed");
-                    record(connection, AuditEvent::LoginFailed, None, Some(&username), ip.as_deref(), None)?;
+                    record(
+                        connection,
+                        AuditEvent::LoginFailed,
+                        None,
+                        Some(&username),
+                        ip.as_deref(),
+                        None,
+                    )?;
                     Err(AccountError::InvalidCredentials.into())
                 }
                 Err(other) => Err(other.into()),
@@ -141,9 +169,14 @@ async fn sign_in(state: &AppState, credentials: Credentials, ip: Option<String>)
 /// without logging an error).
 #[utoipa::path(get, path = "/api/v1/session", tag = "auth",
     responses((status = 200, body = SessionInfo)))]
-pub(crate) async fn current(signed_in: Result<SignedIn, AppError>) -> Result<Json<SessionInfo>, AppError> {
+pub(crate) async fn current(
+    signed_in: Result<SignedIn, AppError>,
+) -> Result<Json<SessionInfo>, AppError> {
     match signed_in {
-        Ok(signed_in) => Ok(Json(info(&signed_in.session.user, signed_in.session.csrf_token.clone()))),
+        Ok(signed_in) => Ok(Json(info(
+            &signed_in.session.user,
+            signed_in.session.csrf_token.clone(),
+        ))),
         Err(error) if error.status == StatusCode::UNAUTHORIZED => Ok(Json(SessionInfo {
             user: None,
             csrf_token: None,
@@ -166,20 +199,34 @@ pub(crate) async fn login(
     let (token, csrf) = state
         .run(move |connection, _| Ok(start_session(connection, user_id, lifetime, ip.as_deref())?))
         .await?;
-    Ok(with_cookie(session_cookie(&state, token)?, info(&user, Some(csrf))))
+    Ok(with_cookie(
+        session_cookie(&state, token)?,
+        info(&user, Some(csrf)),
+    ))
 }
 
 /// Signs out: ends the session and clears the cookie.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = ErrorBody)))]
-pub(crate) async fn logout(State(state): State<AppState>, ClientIp(ip): ClientIp, signed_in: SignedIn) -> Result<Response, AppError> {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    signed_in: SignedIn,
+) -> Result<Response, AppError> {
     let user = signed_in.session.user.clone();
     state
         .run(move |connection, _| {
             if let Some(token) = &signed_in.cookie_token {
                 end_session(connection, token)?;
             }
-            record(connection, AuditEvent::Logout, Some(user.id), Some(&user.username), ip.as_deref(), None)?;
+            record(
+                connection,
+                AuditEvent::Logout,
+                Some(user.id),
+                Some(&user.username),
+                ip.as_deref(),
+                None,
+            )?;
             Ok(())
         })
         .await?;
@@ -202,10 +249,24 @@ pub(crate) async fn password(
     let lifetime = Duration::hours(i64::from(state.settings.session_hours));
     let (user, new_session) = state
         .run(move |connection, _| {
-            let user = change_password(connection, &user, &change.current_password, &change.new_password)?;
-            record(connection, AuditEvent::PasswordChanged, Some(user.id), Some(&user.username), ip.as_deref(), None)?;
+            let user = change_password(
+                connection,
+                &user,
+                &change.current_password,
+                &change.new_password,
+            )?;
+            record(
+                connection,
+                AuditEvent::PasswordChanged,
+                Some(user.id),
+                Some(&user.username),
+                ip.as_deref(),
+                None,
+            )?;
             let new_session = match kind {
-                SessionKind::Browser => Some(start_session(connection, user.id, lifetime, ip.as_deref())?),
+                SessionKind::Browser => {
+                    Some(start_session(connection, user.id, lifetime, ip.as_deref())?)
+                }
                 SessionKind::ApiToken => None,
             };
             Ok((user, new_session))
@@ -236,7 +297,14 @@ pub(crate) async fn token(
     let token = state
         .run(move |connection, _| {
             let token = issue_api_token(connection, user.id, lifetime)?;
-            record(connection, AuditEvent::TokenIssued, Some(user.id), Some(&user.username), ip.as_deref(), None)?;
+            record(
+                connection,
+                AuditEvent::TokenIssued,
+                Some(user.id),
+                Some(&user.username),
+                ip.as_deref(),
+                None,
+            )?;
             Ok(token)
         })
         .await?;

@@ -48,7 +48,9 @@ pub(crate) struct ConversationView {
 }
 
 fn rfc3339(moment: NaiveDateTime) -> String {
-    moment.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    moment
+        .and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn summary(conversation: Conversation) -> ConversationSummary {
@@ -127,7 +129,14 @@ pub(crate) async fn delete(
     state
         .run(move |connection, _| {
             conversations::delete(connection, user.id, &id)?;
-            record(connection, AuditEvent::ConversationDeleted, Some(user.id), Some(&user.username), ip.as_deref(), Some(&id))?;
+            record(
+                connection,
+                AuditEvent::ConversationDeleted,
+                Some(user.id),
+                Some(&user.username),
+                ip.as_deref(),
+                Some(&id),
+            )?;
             Ok(())
         })
         .await?;

@@ -31,7 +31,14 @@ pub(crate) async fn health(State(state): State<AppState>) -> Response {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
     };
-    (status, Json(Health { status: text, store })).into_response()
+    (
+        status,
+        Json(Health {
+            status: text,
+            store,
+        }),
+    )
+        .into_response()
 }
 
 /// Prometheus text format; administrators only (scrape with a bearer token).
