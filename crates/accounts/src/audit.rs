@@ -15,6 +15,7 @@ pub enum AuditEvent {
     PasswordChanged,
     UserAdded,
     ConversationDeleted,
+    DictionaryChanged,
 }
 
 impl AuditEvent {
@@ -28,6 +29,7 @@ impl AuditEvent {
             AuditEvent::PasswordChanged => "password_changed",
             AuditEvent::UserAdded => "user_added",
             AuditEvent::ConversationDeleted => "conversation_deleted",
+            AuditEvent::DictionaryChanged => "dictionary_changed",
         }
     }
 }

@@ -97,7 +97,7 @@ pub fn resolve(
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active"
         }
         SessionKind::ApiToken => {
-            "SELECT u.id, u.username, u.is_admin, u.must_change_password, u.active, u.created_at, NULL, t.expires_at
+            "SELECT u.id, u.username, u.is_admin, u.must_change_password, u.active, u.created_at, CAST(NULL AS VARCHAR), t.expires_at
              FROM app.api_token t JOIN app.users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.active"
         }

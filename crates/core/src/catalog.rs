@@ -85,7 +85,7 @@ named_enum!(
 );
 
 named_enum!(
-    /// A way to group or filter sales lines.
+    /// A way to group or filter sales lines (or, for `team`, `stage` and `priority`, tickets).
     Dimension, UnknownDimension {
         Company => "company", "Company";
         Store => "store", "Store";
@@ -107,6 +107,9 @@ named_enum!(
         Quarter => "quarter", "Quarter";
         Year => "year", "Year";
         Weekday => "weekday", "Weekday";
+        Team => "team", "Team";
+        Stage => "stage", "Stage";
+        Priority => "priority", "Priority";
     }
 );
 
@@ -141,6 +144,14 @@ impl Dimension {
                 | Dimension::Quarter
                 | Dimension::Year
                 | Dimension::Weekday
+        )
+    }
+
+    /// Dimensions of helpdesk tickets, not of sales lines.
+    pub fn is_helpdesk(self) -> bool {
+        matches!(
+            self,
+            Dimension::Team | Dimension::Stage | Dimension::Priority
         )
     }
 

@@ -4,19 +4,81 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Compare, CoreError, Dimension, Grain, Measure, Period};
 
-/// The tool that answers a query.
+/// The tool that answers a query (ARCHITECTURE.md names them without seed 000's `get_`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tool {
     /// Measures grouped by dimensions over sales lines.
     SalesByDimension,
+    /// Units sold per day and week over a window, with the trend against the window before.
+    BuyingVelocity,
+    /// Days of cover and expected stock-out dates.
+    StockCoverage,
+    /// Products with stock and no sale for a long time, and slow movers.
+    DeadStock,
+    /// What to order from whom, so products reach their target cover.
+    ReorderSuggestion,
+    /// Units, revenue and sell-through of a season against the previous like season.
+    SeasonPerformance,
+    /// Products (or brands) classed A/B/C by cumulative revenue share.
+    AbcAnalysis,
+    /// Helpdesk tickets: open, created, closed, resolution time, SLA breaches.
+    HelpdeskSummary,
+    /// Margin and margin % with discount impact, and products sold below cost.
+    MarginAnalysis,
+    /// Quantity and value at cost on hand as of a date.
+    InventoryValuation,
+    /// Products whose last sale is long ago.
+    StockAging,
+    /// Gross sales, refunds, net and refund rate.
+    RefundReturnImpact,
+    /// Open customer invoices by days overdue.
+    ArAging,
+    /// Open vendor bills by days overdue.
+    ApAging,
 }
 
 impl Tool {
+    pub const ALL: &'static [Tool] = &[
+        Tool::SalesByDimension,
+        Tool::BuyingVelocity,
+        Tool::StockCoverage,
+        Tool::DeadStock,
+        Tool::ReorderSuggestion,
+        Tool::SeasonPerformance,
+        Tool::AbcAnalysis,
+        Tool::HelpdeskSummary,
+        Tool::MarginAnalysis,
+        Tool::InventoryValuation,
+        Tool::StockAging,
+        Tool::RefundReturnImpact,
+        Tool::ArAging,
+        Tool::ApAging,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Tool::SalesByDimension => "sales_by_dimension",
+            Tool::BuyingVelocity => "buying_velocity",
+            Tool::StockCoverage => "stock_coverage",
+            Tool::DeadStock => "dead_stock",
+            Tool::ReorderSuggestion => "reorder_suggestion",
+            Tool::SeasonPerformance => "season_performance",
+            Tool::AbcAnalysis => "abc_analysis",
+            Tool::HelpdeskSummary => "helpdesk_summary",
+            Tool::MarginAnalysis => "margin_analysis",
+            Tool::InventoryValuation => "inventory_valuation",
+            Tool::StockAging => "stock_aging",
+            Tool::RefundReturnImpact => "refund_return_impact",
+            Tool::ArAging => "ar_aging",
+            Tool::ApAging => "ap_aging",
         }
+    }
+}
+
+impl std::fmt::Display for Tool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -112,7 +174,7 @@ impl SemanticQuery {
     /// Checks what can be checked without the data: the query's parts fit together.
     pub fn validate(&self) -> Result<(), CoreError> {
         let invalid = |message: String| Err(CoreError::InvalidQuery(message));
-        if self.measures.is_empty() {
+        if self.tool == Tool::SalesByDimension && self.measures.is_empty() {
             return invalid("name at least one measure, e.g. revenue".into());
         }
         if let Some(repeated) = first_repeated(&self.measures) {

@@ -10,7 +10,7 @@ use analyst_store::load::BulkLoader;
 use analyst_store::{Connection, Result, StoreError, Value, transaction};
 use chrono::NaiveDate;
 
-use crate::{DEMO_SOURCE, DemoConfig, DemoSink, MasterData, generate};
+use crate::{DEMO_SOURCE, DemoConfig, DemoSink, MasterData, generate, planted};
 
 /// The first day of demo data.
 pub const DEMO_START: NaiveDate = match NaiveDate::from_ymd_opt(2024, 1, 1) {
@@ -97,6 +97,7 @@ pub fn install(
             loader, mut report, ..
         } = sink;
         let mut touched = loader.finish()?;
+        record_planted(connection, &config)?;
         touched.extend(old_dates);
         report.gold_rows = refresh_daily_sales(connection, &touched)?;
         Ok(report)
@@ -125,6 +126,10 @@ fn delete_demo_rows(connection: &dyn Connection) -> Result<BTreeSet<NaiveDate>> 
         .iter()
         .filter_map(|row| row.first().and_then(Value::as_date))
         .collect();
+    connection.execute(
+        "DELETE FROM ops.demo_planted WHERE source = $1",
+        &[DEMO_SOURCE.into()],
+    )?;
     for table in TABLES_WITH_SOURCE {
         connection.execute(
             &format!("DELETE FROM {table} WHERE source = $1"),
@@ -132,6 +137,22 @@ fn delete_demo_rows(connection: &dyn Connection) -> Result<BTreeSet<NaiveDate>> 
         )?;
     }
     Ok(dates)
+}
+
+/// Writes what the generator planted to `ops.demo_planted` (a dozen rows).
+fn record_planted(connection: &dyn Connection, config: &DemoConfig) -> Result<()> {
+    for planted in planted::planted(config) {
+        connection.execute(
+            "INSERT INTO ops.demo_planted (template_id, kind, note, source) VALUES ($1, $2, $3, $4)",
+            &[
+                planted.template_id.into(),
+                planted.kind.name().into(),
+                planted.note.into(),
+                DEMO_SOURCE.into(),
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 fn count_rows(connection: &dyn Connection) -> Result<u64> {

@@ -18,6 +18,7 @@ mod helpdesk;
 pub mod install;
 mod inventory;
 pub mod names;
+pub mod planted;
 mod sales;
 
 pub use generate::generate;

@@ -5,7 +5,7 @@ use analyst_nlu::Vocabulary;
 use analyst_store::{Connection, transaction};
 
 use crate::conversations::{self, ConversationError};
-use crate::{AskContext, ask};
+use crate::{AskContext, ask_in_conversation};
 
 /// Seed 000's limit on a question's length.
 pub const MAX_MESSAGE_CHARS: usize = 8_000;
@@ -42,7 +42,8 @@ pub struct ChatReply {
 }
 
 /// Answers a question and stores it with its answer in the user's conversation (a new one when
-/// none is given). A conversation of another user is refused before anything runs.
+/// none is given); in a conversation, a follow-up ("and by store?") builds on the last query.
+/// A conversation of another user is refused before anything runs.
 pub fn chat(
     connection: &dyn Connection,
     vocabulary: &Vocabulary,
@@ -61,10 +62,15 @@ pub fn chat(
     if workspace != DEFAULT_WORKSPACE {
         return Err(ChatError::UnknownWorkspace(workspace.to_string()));
     }
-    if let Some(id) = turn.conversation_id {
-        conversations::get(connection, turn.user_id, id)?;
-    }
-    let mut answer = ask(connection, vocabulary, message, context);
+    let previous = match turn.conversation_id {
+        Some(id) => {
+            conversations::get(connection, turn.user_id, id)?;
+            conversations::last_query(connection, id)?
+        }
+        None => None,
+    };
+    let mut answer =
+        ask_in_conversation(connection, vocabulary, message, context, previous.as_ref());
     answer.meta.workspace = Some(workspace.to_string());
     let (conversation_id, message_id) = transaction(connection, || {
         let conversation_id = match turn.conversation_id {

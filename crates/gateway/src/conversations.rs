@@ -1,6 +1,6 @@
 //! Conversations and their messages (each question with the answer it got), owned by one user.
 
-use analyst_core::Answer;
+use analyst_core::{Answer, SemanticQuery};
 use analyst_store::{Connection, StoreError, Value};
 use chrono::{NaiveDateTime, Utc};
 use rand::RngCore;
@@ -157,6 +157,31 @@ pub fn messages(
             })
         })
         .collect()
+}
+
+/// How many recent messages are searched for the query a follow-up builds on.
+const FOLLOW_UP_LOOKBACK: i64 = 5;
+
+/// The query of the latest answered message of a conversation (`meta.query`), which a
+/// follow-up ("and by store?") changes. Ownership is checked by the caller.
+pub fn last_query(
+    connection: &dyn Connection,
+    conversation_id: &str,
+) -> Result<Option<SemanticQuery>, ConversationError> {
+    let rows = connection.query(
+        "SELECT answer FROM app.message WHERE conversation_id = $1
+         ORDER BY position DESC LIMIT $2",
+        &[conversation_id.into(), FOLLOW_UP_LOOKBACK.into()],
+    )?;
+    Ok(rows.rows.iter().find_map(|row| {
+        let text = row.first().and_then(Value::as_str)?;
+        let answer: Answer = serde_json::from_str(text).ok()?;
+        answer
+            .error
+            .is_none()
+            .then_some(answer.meta.query)
+            .flatten()
+    }))
 }
 
 /// Appends a question and its answer; returns the message id.

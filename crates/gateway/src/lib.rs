@@ -2,22 +2,25 @@
 //! answer, whatever the client (CLI, HTTP, scheduled report).
 
 mod answer;
+mod asking;
 mod chart;
 mod chat;
 pub mod conversations;
 mod narrate;
+mod tools_answer;
 mod vocabulary;
 
 use std::time::Instant;
 
 use analyst_core::answer::{Meta, ToolCall};
-use analyst_core::{Answer, Period, SemanticQuery};
-use analyst_nlu::{Understanding, Vocabulary};
+use analyst_core::{Answer, Period, SemanticQuery, Tool};
+use analyst_nlu::Vocabulary;
 use analyst_semantic::values::resolve_filters;
 use analyst_store::{Connection, Value};
 use chrono::{Duration, NaiveDate};
 
 pub use answer::build_answer;
+pub use asking::ask_in_conversation;
 pub use chat::{ChatError, ChatReply, ChatTurn, DEFAULT_WORKSPACE, MAX_MESSAGE_CHARS, chat};
 pub use vocabulary::load_vocabulary;
 
@@ -49,37 +52,7 @@ pub fn ask(
     question: &str,
     context: &AskContext,
 ) -> Answer {
-    let started = Instant::now();
-    match analyst_nlu::understand(question, context.today, vocabulary) {
-        Understanding::Query { query, confidence } => {
-            let mut answer = answer_query(connection, query, context);
-            answer.meta.confidence = confidence;
-            answer.meta.total_time_ms = elapsed_ms(started);
-            answer
-        }
-        Understanding::NotUnderstood {
-            message,
-            suggestions,
-        } => {
-            let mut text = message;
-            if !suggestions.is_empty() {
-                text.push_str(" Try for example: ");
-                text.push_str(
-                    &suggestions
-                        .iter()
-                        .map(|suggestion| format!("\"{suggestion}\""))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-            }
-            let meta = Meta {
-                route: DETERMINISTIC_ROUTE.into(),
-                total_time_ms: elapsed_ms(started),
-                ..Meta::default()
-            };
-            Answer::error(text, meta)
-        }
-    }
+    ask_in_conversation(connection, vocabulary, question, context, None)
 }
 
 /// Answers a semantic query: canonical values, a default period, one SQL statement, the answer.
@@ -88,6 +61,9 @@ pub fn answer_query(
     mut query: SemanticQuery,
     context: &AskContext,
 ) -> Answer {
+    if query.tool != Tool::SalesByDimension {
+        return tools_answer::answer_tool(connection, query, context);
+    }
     let started = Instant::now();
     if query.period.is_none() {
         query.period = Some(default_period(context.today));
@@ -140,6 +116,6 @@ fn data_as_of(connection: &dyn Connection) -> Option<String> {
     }
 }
 
-fn elapsed_ms(started: Instant) -> u64 {
+pub(crate) fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

@@ -1,7 +1,7 @@
-//! The question set, end to end: each `sales_by_dimension` question is asked of a real store
-//! holding the demo business, and the answer's `meta.query` is judged by `eval/README.md`.
-//! The figures behind the answers are checked independently in the semantic crate's tests;
-//! here every understood question must also come back as a data answer, not an error.
+//! The question set, end to end: each question is asked of a real store holding the demo
+//! business, and the answer's `meta.query` is judged by `eval/README.md`. The figures behind
+//! the answers are checked independently in the semantic and tools crates' tests; here every
+//! understood sales question must also come back as a data answer, not an error.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
@@ -13,8 +13,8 @@ use chrono::NaiveDate;
 
 const QUESTIONS: &str = include_str!("../../../eval/questions.jsonl");
 
-/// The issue asks for at least 18 of the 23; this is the level reached, kept from slipping.
-const REQUIRED_SALES_PASSES: usize = 23;
+/// The issue asks for at least 29 of the 30.
+const REQUIRED_PASSES: usize = 29;
 
 #[test]
 fn the_question_set_is_understood_end_to_end() {
@@ -35,28 +35,29 @@ fn the_question_set_is_understood_end_to_end() {
     let vocabulary = load_vocabulary(connection.as_ref()).unwrap();
 
     let cases = parse_cases(QUESTIONS).unwrap();
-    let sales: Vec<_> = cases
-        .iter()
-        .filter(|case| case.expect.tool.as_deref() == Some("sales_by_dimension"))
-        .collect();
-    assert_eq!(sales.len(), 23, "the question set changed");
+    assert_eq!(cases.len(), 30, "the question set changed");
     let mut passed = 0;
-    for case in &sales {
+    for case in &cases {
         let answer = ask(
             connection.as_ref(),
             &vocabulary,
             &case.question,
             &AskContext { today: case.today },
         );
+        assert!(!answer.answer.is_empty(), "{}: an empty answer", case.id);
+        // Sales answers must carry their figures; tool answers are the tools' business, and
+        // what is judged here is the understanding (`meta.query`).
+        let sales = case.expect.tool.as_deref() == Some("sales_by_dimension");
         match judge(&case.expect, answer.meta.query.as_ref()) {
-            Ok(()) if answer.error.is_none() => {
+            Ok(()) if !sales || answer.error.is_none() => {
                 passed += 1;
-                assert!(!answer.answer.is_empty());
-                assert!(
-                    answer.table.is_some(),
-                    "{}: a data answer has a table",
-                    case.id
-                );
+                if sales {
+                    assert!(
+                        answer.table.is_some(),
+                        "{}: a data answer has a table",
+                        case.id
+                    );
+                }
                 println!("PASS {} {}", case.id, case.question);
             }
             Ok(()) => println!(
@@ -66,30 +67,10 @@ fn the_question_set_is_understood_end_to_end() {
             Err(reasons) => println!("FAIL {} {}: {}", case.id, case.question, reasons.join("; ")),
         }
     }
-    println!("sales_by_dimension score: {passed}/{}", sales.len());
+    println!("score: {passed}/{}", cases.len());
     assert!(
-        passed >= REQUIRED_SALES_PASSES,
-        "score {passed}/{} fell below {REQUIRED_SALES_PASSES}",
-        sales.len()
+        passed >= REQUIRED_PASSES,
+        "score {passed}/{} fell below {REQUIRED_PASSES}",
+        cases.len()
     );
-
-    // Questions for tools that do not exist yet are declined honestly, never answered as sales.
-    for case in cases
-        .iter()
-        .filter(|case| case.expect.tool.as_deref() != Some("sales_by_dimension"))
-    {
-        let answer = ask(
-            connection.as_ref(),
-            &vocabulary,
-            &case.question,
-            &AskContext { today: case.today },
-        );
-        assert!(
-            answer.error.is_some(),
-            "{}: '{}' must not be answered as a sales query",
-            case.id,
-            case.question
-        );
-        assert!(answer.meta.query.is_none());
-    }
 }

@@ -100,6 +100,14 @@ const KEYWORDS: &[(&[&str], Dimension, Kind)] = &[
     (&["accounts"], D::Customer, Noun),
     (&["client"], D::Customer, Noun),
     (&["clients"], D::Customer, Noun),
+    (&["team"], D::Team, Noun),
+    (&["teams"], D::Team, Noun),
+    (&["stage"], D::Stage, Noun),
+    (&["stages"], D::Stage, Noun),
+    (&["status"], D::Stage, Noun),
+    (&["statuses"], D::Stage, Noun),
+    (&["priority"], D::Priority, Noun),
+    (&["priorities"], D::Priority, Noun),
     (&["day", "of", "the", "week"], D::Weekday, Always),
     (&["days", "of", "the", "week"], D::Weekday, Always),
     (&["day", "of", "week"], D::Weekday, Always),
@@ -363,6 +371,7 @@ mod tests {
             dimension,
             value: String::new(),
             strength: crate::vocabulary::Strength::Exact,
+            alternatives: Vec::new(),
         };
         let rest = |text: &str, values: &[ValueMatch]| {
             let mut tokens = Tokens::new(text);

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::vocabulary::ValueIndex;
-use crate::{dimensions, measures, ranking, time, topics};
+use crate::{dimensions, intents, measures, ranking, time, topics};
 
 /// Words that carry no meaning for the query.
 const FILLERS: &[&str] = &[
@@ -211,10 +211,13 @@ pub(crate) fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
 }
 
-/// Every word the parser knows: its own and the data's (for spelling correction).
-pub(crate) fn known_words(index: &ValueIndex) -> Vec<String> {
-    let mut known: BTreeSet<String> = index.lexicon.clone();
-    let own = FILLERS
+/// Whether the parser's own tables know the word (the data's words aside).
+pub(crate) fn is_builtin(word: &str) -> bool {
+    builtin_words().any(|known| known == word)
+}
+
+fn builtin_words() -> impl Iterator<Item = &'static str> {
+    FILLERS
         .iter()
         .copied()
         .chain(time::WORDS.iter().copied())
@@ -222,7 +225,13 @@ pub(crate) fn known_words(index: &ValueIndex) -> Vec<String> {
         .chain(dimensions::words())
         .chain(ranking::words())
         .chain(topics::words())
-        .chain(crate::reading::EXCLUDING.iter().copied());
-    known.extend(own.map(str::to_string));
+        .chain(intents::words())
+        .chain(crate::reading::EXCLUDING.iter().copied())
+}
+
+/// Every word the parser knows: its own and the data's (for spelling correction).
+pub(crate) fn known_words(index: &ValueIndex) -> Vec<String> {
+    let mut known: BTreeSet<String> = index.lexicon.clone();
+    known.extend(builtin_words().map(str::to_string));
     known.into_iter().collect()
 }

@@ -37,6 +37,39 @@ impl Tokens {
         }
     }
 
+    /// Replaces phrases by other words (dictionary synonyms), longest phrases first; the
+    /// words are still free.
+    pub(crate) fn rewrite(&mut self, table: &[(Vec<String>, Vec<String>)]) {
+        if table.is_empty() {
+            return;
+        }
+        let mut words = Vec::with_capacity(self.words.len());
+        let mut raw = Vec::with_capacity(self.raw.len());
+        let mut i = 0;
+        while i < self.words.len() {
+            let found = table.iter().find(|(phrase, _)| {
+                self.words
+                    .get(i..i + phrase.len())
+                    .is_some_and(|window| window == phrase.as_slice())
+            });
+            match found {
+                Some((phrase, replacement)) => {
+                    words.extend(replacement.iter().cloned());
+                    raw.extend(replacement.iter().cloned());
+                    i += phrase.len();
+                }
+                None => {
+                    words.push(self.words[i].clone());
+                    raw.push(self.raw.get(i).cloned().unwrap_or_default());
+                    i += 1;
+                }
+            }
+        }
+        self.used = vec![false; words.len()];
+        self.words = words;
+        self.raw = raw;
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.words.len()
     }

@@ -1,6 +1,6 @@
-//! Questions for tools that do not exist yet (stock, dead stock, reorders, sell-through,
-//! velocity, helpdesk, invoices, forecasts) and the examples offered when a question is not
-//! understood. Such questions are declined honestly, never answered as a sales query.
+//! Questions on subjects without a tool (purchase-order status, forecasts) and the examples
+//! offered when a question is not understood. Such questions are declined honestly, never
+//! answered as a sales query. Subjects with a tool are read by [`crate::intents`].
 
 use analyst_core::Dimension;
 
@@ -17,91 +17,8 @@ struct Topic {
 
 const TOPICS: &[Topic] = &[
     Topic {
-        phrases: &[
-            &["dead", "stock"],
-            &["no", "sales", "for"],
-            &["no", "sales", "in"],
-            &["without", "sales"],
-            &["slow", "moving"],
-            &["slow", "movers"],
-            &["non", "moving"],
-        ],
-        what: "Dead-stock questions (products with no sales for a long time)",
-    },
-    Topic {
-        phrases: &[
-            &["reorder"],
-            &["reorders"],
-            &["re", "order"],
-            &["replenish"],
-            &["replenishment"],
-            &["restock"],
-            &["purchase", "order"],
-            &["purchase", "orders"],
-            &["what", "to", "order"],
-            &["what", "should", "we", "order"],
-            &["what", "should", "i", "order"],
-            &["buy", "more"],
-        ],
-        what: "Reorder suggestions and purchase-order questions",
-    },
-    Topic {
-        phrases: &[
-            &["stock"],
-            &["stocks"],
-            &["inventory"],
-            &["inventories"],
-            &["on", "hand"],
-            &["stockout"],
-            &["stockouts"],
-            &["run", "out"],
-            &["running", "out"],
-            &["runs", "out"],
-            &["overstock"],
-            &["coverage"],
-        ],
-        what: "Stock questions (stock on hand, stock cover, products about to run out)",
-    },
-    Topic {
-        phrases: &[&["sell", "through"], &["sellthrough"], &["sell", "thru"]],
-        what: "Season performance and sell-through questions",
-    },
-    Topic {
-        phrases: &[
-            &["velocity"],
-            &["rate", "of", "sale"],
-            &["rate", "of", "sales"],
-        ],
-        what: "Buying-velocity questions",
-    },
-    Topic {
-        phrases: &[
-            &["helpdesk"],
-            &["help", "desk"],
-            &["ticket"],
-            &["tickets"],
-            &["sla"],
-            &["complaint"],
-            &["complaints"],
-        ],
-        what: "Helpdesk questions (tickets, teams, SLA)",
-    },
-    Topic {
-        phrases: &[
-            &["invoice"],
-            &["invoices"],
-            &["overdue"],
-            &["receivable"],
-            &["receivables"],
-            &["payable"],
-            &["payables"],
-            &["unpaid"],
-            &["payment"],
-            &["payments"],
-            &["aging"],
-            &["ageing"],
-        ],
-        what: "Invoice and payment questions",
+        phrases: &[&["purchase", "order"], &["purchase", "orders"]],
+        what: "Purchase-order status questions",
     },
     Topic {
         phrases: &[
@@ -130,32 +47,16 @@ pub(crate) fn unsupported(tokens: &Tokens) -> Option<String> {
                     .iter()
                     .enumerate()
                     .all(|(k, word)| words.get(i + k).is_some_and(|w| w == word))
-                    && !exception(tokens, i, phrase)
             })
         })
     })?;
     Some(format!(
-        "{} are answered by a tool that is not available yet. For now I answer questions \
-         about sales: revenue, units, orders, customers, margin, discounts and returns, by \
-         store, brand, category, channel, period and more.",
+        "{} are answered by a tool that is not available yet. I answer questions about \
+         sales (revenue, units, orders, customers, margin, discounts and returns, by store, \
+         brand, category, channel, period and more), stock cover, dead stock, reorders, \
+         sell-through, sales velocity and helpdesk tickets.",
         found.what
     ))
-}
-
-/// Words that look like a topic but are not: "average ticket" (order value), "never out of
-/// stock" (the Core season).
-fn exception(tokens: &Tokens, i: usize, phrase: &[&str]) -> bool {
-    match phrase {
-        ["ticket"] | ["tickets"] => {
-            matches!(tokens.before(i), "average" | "avg") || tokens.word(i + 1) == "size"
-        }
-        ["stock"] => {
-            tokens.before(i) == "of"
-                && tokens.word(i.saturating_sub(2)) == "out"
-                && tokens.word(i.saturating_sub(3)) == "never"
-        }
-        _ => false,
-    }
 }
 
 /// A few questions the analyst answers, using names from the data when there are some.

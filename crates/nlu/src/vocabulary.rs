@@ -37,6 +37,9 @@ pub(crate) struct ValueMatch {
     pub(crate) dimension: Dimension,
     pub(crate) value: String,
     pub(crate) strength: Strength,
+    /// Other readings of the same words, in other dimensions ("Peak": the brand Peak Motion or
+    /// the supplier Peak Motion Thailand), with this one first; empty when unambiguous.
+    pub(crate) alternatives: Vec<(Dimension, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +47,8 @@ struct Entry {
     dimension: Dimension,
     value: String,
     strength: Strength,
+    /// A declared alias rather than the value's own name.
+    alias: bool,
     /// Short or numeric: needs its dimension's word nearby.
     weak: bool,
 }
@@ -172,11 +177,22 @@ impl ValueIndex {
         }
         let words = normalize_words(alias);
         if !words.is_empty() {
-            self.insert(&words, dimension, value, Strength::Exact);
+            self.insert_entry(&words, dimension, value, Strength::Exact, true);
         }
     }
 
     fn insert(&mut self, words: &[String], dimension: Dimension, value: &str, strength: Strength) {
+        self.insert_entry(words, dimension, value, strength, false);
+    }
+
+    fn insert_entry(
+        &mut self,
+        words: &[String],
+        dimension: Dimension,
+        value: &str,
+        strength: Strength,
+        alias: bool,
+    ) {
         let key = key_of(words);
         let weak = key.chars().count() <= 2 || is_number(&key);
         self.max_words = self.max_words.max(words.len());
@@ -185,6 +201,7 @@ impl ValueIndex {
             dimension,
             value: value.to_string(),
             strength,
+            alias,
             weak,
         };
         let singular_key = singular_key(words);
@@ -198,11 +215,13 @@ impl ValueIndex {
     }
 
     /// Finds values among the free words, longest names first at each position, and marks
-    /// their words as used. `skip(i)` excludes single words that mean something else there.
+    /// their words as used. `skip(i)` excludes single words that mean something else there;
+    /// only dimensions `allowed` are matched (helpdesk teams are not sales values).
     pub(crate) fn find(
         &self,
         tokens: &mut Tokens,
         skip: &dyn Fn(usize) -> bool,
+        allowed: &dyn Fn(Dimension) -> bool,
     ) -> Vec<ValueMatch> {
         let mut found: Vec<ValueMatch> = Vec::new();
         let mut i = 0;
@@ -212,7 +231,7 @@ impl ValueIndex {
                 if !tokens.span_free(i, len) || (len == 1 && skip(i)) {
                     return None;
                 }
-                self.match_span(tokens, i, len, &found)
+                self.match_span(tokens, i, len, &found, allowed)
             });
             match matched {
                 Some(values) => {
@@ -233,6 +252,7 @@ impl ValueIndex {
         start: usize,
         len: usize,
         found: &[ValueMatch],
+        allowed: &dyn Fn(Dimension) -> bool,
     ) -> Option<Vec<ValueMatch>> {
         let words = tokens.words().get(start..start + len)?;
         if words
@@ -259,9 +279,13 @@ impl ValueIndex {
                 })
         };
         candidates.retain(|entry| {
-            !entry.weak || neighbours.contains(&entry.dimension) || listed_after(entry.dimension)
+            allowed(entry.dimension)
+                && (!entry.weak
+                    || neighbours.contains(&entry.dimension)
+                    || listed_after(entry.dimension))
         });
         let strength = candidates.iter().map(|entry| entry.strength).min()?;
+        let readings = ambiguity(&candidates, strength, &neighbours);
         let mut best: Vec<&Entry> = candidates
             .into_iter()
             .filter(|entry| entry.strength == strength)
@@ -284,11 +308,17 @@ impl ValueIndex {
             dimension: first.dimension,
             value: value.to_string(),
             strength,
+            alternatives: Vec::new(),
         };
+        if !readings.is_empty() {
+            let mut value = match_of(&first.value);
+            value.alternatives = readings;
+            return Some(vec![value]);
+        }
         if strength == Strength::Family {
-            // Every value of one dimension, or nothing ("Lanna": a store and a company).
-            let one_dimension = best.iter().all(|entry| entry.dimension == first.dimension);
-            return (one_dimension && same_dimension.len() > 1)
+            // Every value of one dimension ("Bangkok": both Bangkok stores), or the one its
+            // dimension word names ("the Siam brand").
+            return (same_dimension.len() > 1 || neighbours.contains(&first.dimension))
                 .then(|| same_dimension.iter().map(|value| match_of(value)).collect());
         }
         if same_dimension.len() > 1 {
@@ -296,6 +326,58 @@ impl ValueIndex {
             return None;
         }
         Some(vec![match_of(&first.value)])
+    }
+}
+
+/// The readings to choose from when words name values of several dimensions and no dimension
+/// word settles it: the first word of values of several dimensions ("Lanna": a store and a
+/// company), or an alias that is also the beginning of another dimension's value ("Peak": the
+/// brand Peak Motion, or the supplier Peak Motion Thailand). Empty when unambiguous.
+fn ambiguity(
+    candidates: &[&Entry],
+    strength: Strength,
+    neighbours: &[Dimension],
+) -> Vec<(Dimension, String)> {
+    if candidates
+        .iter()
+        .any(|entry| neighbours.contains(&entry.dimension))
+    {
+        return Vec::new();
+    }
+    let best: Vec<&Entry> = candidates
+        .iter()
+        .copied()
+        .filter(|entry| entry.strength == strength)
+        .collect();
+    let Some(first) = best.first() else {
+        return Vec::new();
+    };
+    let several = |entries: &[&Entry]| {
+        let mut readings: Vec<(Dimension, String)> = Vec::new();
+        for entry in entries {
+            let reading = (entry.dimension, entry.value.clone());
+            if !readings.contains(&reading) {
+                readings.push(reading);
+            }
+        }
+        readings.sort_by_key(|(dimension, _)| preference(*dimension));
+        let dimensions: BTreeSet<Dimension> = readings.iter().map(|(d, _)| *d).collect();
+        if dimensions.len() > 1 {
+            readings
+        } else {
+            Vec::new()
+        }
+    };
+    match strength {
+        Strength::Family => several(&best),
+        Strength::Exact if best.iter().all(|entry| entry.alias) => {
+            let mut entries = best.clone();
+            entries.extend(candidates.iter().copied().filter(|entry| {
+                entry.dimension != first.dimension && entry.strength >= Strength::Prefix
+            }));
+            several(&entries)
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -376,7 +458,7 @@ mod tests {
         let index = ValueIndex::build(&vocabulary());
         let mut tokens = Tokens::new(&fold(text));
         index
-            .find(&mut tokens, &|_| false)
+            .find(&mut tokens, &|_| false, &|_| true)
             .into_iter()
             .map(|m| (m.dimension, m.value))
             .collect()
@@ -420,9 +502,7 @@ mod tests {
             found("korat sports"),
             one(Dimension::Customer, "Korat Sports Mart")
         );
-        // "Bangkok" is two stores, "Lanna" a store and a company: no guess.
-        // "Bangkok" is the first word of two stores: both. "Lanna" is a store and a company,
-        // "Siam" a brand, a supplier and a company: no guess.
+        // "Bangkok" is the first word of two stores: both.
         assert_eq!(
             found("bangkok"),
             vec![
@@ -430,8 +510,50 @@ mod tests {
                 (Dimension::Store, "Bangkok Siam".to_string())
             ]
         );
-        assert!(found("lanna").is_empty());
-        assert!(found("siam").is_empty());
+    }
+
+    /// The readings offered for words naming values of several dimensions.
+    fn alternatives(text: &str) -> Vec<(Dimension, String)> {
+        let index = ValueIndex::build(&vocabulary());
+        let mut tokens = Tokens::new(&fold(text));
+        index
+            .find(&mut tokens, &|_| false, &|_| true)
+            .into_iter()
+            .flat_map(|m| m.alternatives)
+            .collect()
+    }
+
+    #[test]
+    fn names_of_several_dimensions_are_ambiguous() {
+        let reading = |dimension: Dimension, value: &str| (dimension, value.to_string());
+        // "Lanna" is a store and a company, "Siam" a brand, a supplier and a company.
+        assert_eq!(
+            alternatives("lanna"),
+            [
+                reading(Dimension::Store, "Lanna Warehouse"),
+                reading(Dimension::Company, "Lanna Outdoor Co., Ltd.")
+            ]
+        );
+        assert_eq!(alternatives("siam").len(), 3);
+        // An alias that begins another dimension's value: "Peak".
+        let mut vocabulary = vocabulary();
+        vocabulary
+            .aliases
+            .push(("Peak".into(), Dimension::Brand, "Peak Motion".into()));
+        let index = ValueIndex::build(&vocabulary);
+        let mut tokens = Tokens::new("peak");
+        let found = index.find(&mut tokens, &|_| false, &|_| true);
+        assert_eq!(
+            found[0].alternatives,
+            [
+                reading(Dimension::Brand, "Peak Motion"),
+                reading(Dimension::Supplier, "Peak Motion Thailand")
+            ]
+        );
+        // Full names, and dimension words, settle it.
+        assert!(alternatives("peak motion").is_empty());
+        assert!(alternatives("siam brand").is_empty());
+        assert!(alternatives("stride").is_empty());
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub(crate) fn dimension_sql(dimension: Dimension) -> (&'static str, &'static [Jo
         Quarter => ("CAST(date_trunc('quarter', f.period_date) AS DATE)", &[]),
         Year => ("CAST(EXTRACT(YEAR FROM f.period_date) AS INTEGER)", &[]),
         Weekday => ("CAST(EXTRACT(ISODOW FROM f.period_date) AS INTEGER)", &[]),
+        // Helpdesk dimensions are refused by `SemanticQuery::validate` before compiling.
+        Team | Stage | Priority => ("NULL", &[]),
     }
 }
 
@@ -108,6 +110,12 @@ pub(crate) fn values_sql(dimension: Dimension) -> Option<&'static str> {
         Size => "SELECT DISTINCT size FROM silver.product ORDER BY 1",
         Customer => "SELECT DISTINCT name FROM silver.customer ORDER BY 1",
         Segment => "SELECT DISTINCT segment FROM silver.customer ORDER BY 1",
+        Team => "SELECT DISTINCT team FROM silver.helpdesk_ticket ORDER BY 1",
+        Stage => "SELECT DISTINCT stage FROM silver.helpdesk_ticket ORDER BY 1",
+        Priority => {
+            "SELECT DISTINCT CAST(priority AS VARCHAR) FROM silver.helpdesk_ticket ORDER BY 1"
+        }
+        // Helpdesk values are understood in ticket questions only (see the NLU's scopes).
         Date | Week | Month | Quarter | Year | Weekday => return None,
     })
 }

@@ -54,6 +54,7 @@ impl Params {
 /// Compiles a `sales_by_dimension` query whose filter values are already canonical.
 pub fn compile(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
     query.validate()?;
+    refuse_helpdesk_dimensions(query)?;
     let dimensions = effective_dimensions(query);
     let source = Source::for_query(&query.measures, &dimensions);
     let mut params = Params::default();
@@ -238,6 +239,25 @@ pub fn compile(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
         columns,
         row_limit,
     })
+}
+
+/// Team, stage and priority describe helpdesk tickets: a sales query naming them is refused
+/// with the tool that can answer.
+fn refuse_helpdesk_dimensions(query: &SemanticQuery) -> Result<(), SemanticError> {
+    let named = query
+        .dimensions
+        .iter()
+        .chain(query.filters.iter().map(|filter| &filter.field))
+        .find(|dimension| dimension.is_helpdesk());
+    match named {
+        Some(dimension) => Err(SemanticError::Invalid(
+            analyst_core::CoreError::InvalidQuery(format!(
+                "'{dimension}' describes helpdesk tickets, not sales lines; ask helpdesk_summary \
+                 (e.g. {{\"tool\":\"helpdesk_summary\",\"dimensions\":[\"{dimension}\"]}})"
+            )),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The query's dimensions plus the time bucket its `grain` asks for, when not already there.

@@ -6,6 +6,7 @@
 
 mod catalog;
 mod compile;
+pub mod dictionary;
 mod error;
 mod run;
 pub mod values;

@@ -32,6 +32,10 @@ pub fn resolve_filters(
     query: &mut SemanticQuery,
 ) -> Result<(), SemanticError> {
     for filter in &mut query.filters {
+        if filter.field.is_helpdesk() {
+            // Not sales vocabulary: the helpdesk tool resolves these; `compile` refuses them.
+            continue;
+        }
         let known = known_values(connection, filter.field)?;
         for value in &mut filter.values {
             *value = canonical(filter.field, value, &known)?;
@@ -84,8 +88,11 @@ pub fn closest(given: &str, known: &[String], count: usize) -> Vec<String> {
         .filter(|(score, _)| *score >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    // A clearly best match stands alone; near ties are all offered.
+    let best = scored.first().map_or(0.0, |(score, _)| *score);
     scored
         .into_iter()
+        .take_while(|(score, _)| best - score <= 0.05)
         .take(count)
         .map(|(_, value)| value.clone())
         .collect()

@@ -54,7 +54,7 @@ CREATE TABLE app.message (
 CREATE SEQUENCE app.audit_log_id_seq;
 CREATE TABLE app.audit_log (
     id BIGINT PRIMARY KEY DEFAULT nextval('app.audit_log_id_seq'),
-    at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     user_id BIGINT,
     username VARCHAR,
     event VARCHAR NOT NULL,

@@ -31,6 +31,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/0004_accounts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "buying",
+        sql: include_str!("../migrations/0005_buying.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "dictionary",
+        sql: include_str!("../migrations/0006_dictionary.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

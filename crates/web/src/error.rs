@@ -5,6 +5,7 @@ use analyst_accounts::AccountError;
 use analyst_gateway::ChatError;
 use analyst_gateway::conversations::ConversationError;
 use analyst_semantic::SemanticError;
+use analyst_semantic::dictionary::DictionaryError;
 use analyst_store::StoreError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -108,6 +109,16 @@ impl From<StoreError> for AppError {
 impl From<SemanticError> for AppError {
     fn from(error: SemanticError) -> Self {
         AppError::internal(error.to_string())
+    }
+}
+
+impl From<DictionaryError> for AppError {
+    fn from(error: DictionaryError) -> Self {
+        match error {
+            DictionaryError::Invalid(message) => AppError::bad_request(message),
+            DictionaryError::NotFound(message) => AppError::not_found(message),
+            DictionaryError::Store(error) => error.into(),
+        }
     }
 }
 

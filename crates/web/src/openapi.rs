@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::routes::{auth, chat, conversations, health};
+use crate::routes::{auth, chat, conversations, dictionary, health};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,11 @@ use crate::routes::{auth, chat, conversations, health};
         conversations::list,
         conversations::show,
         conversations::delete,
+        dictionary::show,
+        dictionary::add_synonym,
+        dictionary::remove_synonym,
+        dictionary::put_season,
+        dictionary::remove_season,
     )
 )]
 struct ApiDoc;

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -13,7 +13,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::AppError;
 use crate::metrics::track;
 use crate::openapi;
-use crate::routes::{assets, auth, chat, conversations, health};
+use crate::routes::{assets, auth, chat, conversations, dictionary, health};
 use crate::state::AppState;
 
 /// Bodies larger than this are refused (a question is at most 8,000 characters).
@@ -41,6 +41,16 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/conversations/{id}",
             get(conversations::show).delete(conversations::delete),
+        )
+        .route("/api/v1/dictionary", get(dictionary::show))
+        .route("/api/v1/dictionary/synonyms", post(dictionary::add_synonym))
+        .route(
+            "/api/v1/dictionary/synonyms/{id}",
+            delete(dictionary::remove_synonym),
+        )
+        .route(
+            "/api/v1/dictionary/seasons/{code}",
+            put(dictionary::put_season).delete(dictionary::remove_season),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), track))
         .fallback(not_found)

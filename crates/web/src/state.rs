@@ -46,18 +46,21 @@ impl Default for WebSettings {
 
 const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// When the aggregates were last rebuilt, and the dictionary's revision.
+type VocabularyVersion = (Option<NaiveDateTime>, i64);
+
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
-pub(crate) struct Shared {
-    pub pool: Pool,
-    pub settings: WebSettings,
-    /// The vocabulary and the data version it was read at.
-    vocabulary: Mutex<Option<(Option<NaiveDateTime>, Arc<Vocabulary>)>>,
-    pub login_by_account: Limiter,
-    pub login_by_ip: Limiter,
-    pub chat: Limiter,
-    pub metrics: Metrics,
+pub struct Shared {
+    pub(crate) pool: Pool,
+    pub(crate) settings: WebSettings,
+    /// The vocabulary and the data version and dictionary revision it was read at.
+    vocabulary: Mutex<Option<(VocabularyVersion, Arc<Vocabulary>)>>,
+    pub(crate) login_by_account: Limiter,
+    pub(crate) login_by_ip: Limiter,
+    pub(crate) chat: Limiter,
+    pub(crate) metrics: Metrics,
 }
 
 impl std::ops::Deref for AppState {
@@ -101,15 +104,18 @@ impl AppState {
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
-    /// The vocabulary of the data, read again when the aggregates were rebuilt since.
+    /// The vocabulary of the data, read again when the aggregates were rebuilt or the
+    /// dictionary was edited since.
     pub(crate) fn vocabulary(
         &self,
         connection: &dyn Connection,
     ) -> Result<Arc<Vocabulary>, AppError> {
-        let version = connection
+        let refreshed = connection
             .query("SELECT max(refreshed_at) FROM ops.gold_refresh", &[])?
             .scalar()
             .and_then(Value::as_timestamp);
+        let revision = analyst_semantic::dictionary::revision(connection)?;
+        let version = (refreshed, revision);
         let mut cached = self
             .vocabulary
             .lock()

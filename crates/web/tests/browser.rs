@@ -125,6 +125,24 @@ async fn screenshot(client: &Client, name: &str) -> PathBuf {
     path
 }
 
+/// Waits until `css` is shown (present is not enough: the chat is hidden until sign-in ends).
+async fn visible(client: &Client, css: &str) -> fantoccini::elements::Element {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && element.is_displayed().await.unwrap_or(false)
+            && element.is_enabled().await.unwrap_or(false)
+        {
+            return element;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} was not shown within {WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
 }
@@ -165,12 +183,7 @@ async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
         .await
         .unwrap();
 
-    let question = client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("#question"))
-        .await
-        .unwrap();
+    let question = visible(&client, "#question").await;
     question
         .send_keys("top 5 brands by revenue last month")
         .await
@@ -219,7 +232,13 @@ async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
         .find(Locator::Css("table.answer-table thead th:nth-child(2)"))
         .await
         .unwrap();
-    header.click().await.unwrap();
+    header
+        .find(Locator::Css("button.sort-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let sorted = header.attr("aria-sort").await.unwrap().unwrap_or_default();
     assert!(
         sorted == "ascending" || sorted == "descending",

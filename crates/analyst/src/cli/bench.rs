@@ -7,15 +7,16 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use analyst_core::SemanticQuery;
 use analyst_demo::DemoConfig;
 use analyst_demo::install::{DEMO_START, install};
-use analyst_gateway::{AskContext, ask, load_vocabulary};
-use analyst_store::{AccessMode, Location};
+use analyst_gateway::{AskContext, answer_query, ask, load_vocabulary};
+use analyst_store::{AccessMode, Connection, Location};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{Settings, render};
+use super::{Settings, load, render};
 
 /// Ten questions a buyer, a store manager and a finance person ask every week.
 const QUESTIONS: [&str; 10] = [
@@ -31,6 +32,23 @@ const QUESTIONS: [&str; 10] = [
     "average order value by store in October 2026",
 ];
 
+/// One query per registered tool (the buying, season, helpdesk and finance tools).
+const TOOL_QUERIES: [&str; 13] = [
+    r#"{"tool":"buying_velocity"}"#,
+    r#"{"tool":"stock_coverage","params":{"horizon_days":14}}"#,
+    r#"{"tool":"dead_stock","params":{"days_without_sales":180}}"#,
+    r#"{"tool":"reorder_suggestion"}"#,
+    r#"{"tool":"season_performance","dimensions":["category"],"filters":[{"field":"season","values":["AW26"]}]}"#,
+    r#"{"tool":"abc_analysis"}"#,
+    r#"{"tool":"helpdesk_summary","dimensions":["team"]}"#,
+    r#"{"tool":"margin_analysis","dimensions":["brand"]}"#,
+    r#"{"tool":"inventory_valuation","params":{"as_of":"2026-06-30"}}"#,
+    r#"{"tool":"stock_aging"}"#,
+    r#"{"tool":"refund_return_impact","dimensions":["month"]}"#,
+    r#"{"tool":"ar_aging"}"#,
+    r#"{"tool":"ap_aging"}"#,
+];
+
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Sizes of the demo business, in sales lines (comma-separated).
@@ -39,6 +57,18 @@ pub struct BenchArgs {
     /// How many times each question is asked.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     repeat: u64,
+    /// Instead of asking in-process, serve the store over HTTP and let `--users` ask at once.
+    #[arg(long)]
+    http: bool,
+    /// Concurrent users of the HTTP benchmark.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=1_000))]
+    users: u64,
+    /// Time only the tools (skip the questions).
+    #[arg(long)]
+    tools_only: bool,
+    /// Questions each user asks in the HTTP benchmark.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    requests: u64,
 }
 
 pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -65,49 +95,108 @@ pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
             lines as f64 / seconds,
             peak_memory()
         );
-        let vocabulary = load_vocabulary(connection.as_ref())?;
-        let mut grid =
-            render::new_grid(["question", "table", "p50 ms", "p95 ms", "rows"].map(String::from));
-        for question in QUESTIONS {
-            let mut timings = Vec::with_capacity(args.repeat as usize);
-            let mut last = None;
-            for _ in 0..args.repeat {
-                let started = Instant::now();
-                let answer = ask(connection.as_ref(), &vocabulary, question, &context);
-                timings.push(started.elapsed().as_secs_f64() * 1000.0);
-                last = Some(answer);
-            }
-            let Some(answer) = last else { bail!("no run") };
-            if let Some(error) = &answer.error {
-                bail!("benchmark question \"{question}\" failed: {error}");
-            }
-            let table = answer
-                .meta
-                .sql
-                .as_deref()
-                .map(|sql| {
-                    if sql.contains("gold.daily_sales") {
-                        "gold"
-                    } else {
-                        "silver"
-                    }
-                })
-                .unwrap_or("?");
-            timings.sort_by(f64::total_cmp);
-            grid.add_row([
-                question.to_string(),
-                table.to_string(),
-                format!("{:.1}", percentile(&timings, 0.50)),
-                format!("{:.1}", percentile(&timings, 0.95)),
-                answer.meta.row_count.to_string(),
-            ]);
+        if args.http {
+            let plan = load::LoadPlan {
+                users: args.users as usize,
+                requests_per_user: args.requests as usize,
+                questions: &QUESTIONS,
+                today,
+            };
+            load::run(connection, &plan)?;
+            continue;
         }
-        println!("{grid}");
+        if !args.tools_only {
+            ask_questions(connection.as_ref(), &context, args.repeat)?;
+        }
+        time_tools(connection.as_ref(), &context, args.repeat)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn percentile(sorted: &[f64], quantile: f64) -> f64 {
+/// The latency of every tool query, through the gateway as `analyst query` runs it.
+fn time_tools(
+    connection: &dyn Connection,
+    context: &AskContext,
+    repeat: u64,
+) -> anyhow::Result<()> {
+    let mut grid =
+        render::new_grid(["tool query", "p50 ms", "p95 ms", "rows", "of"].map(String::from));
+    for text in TOOL_QUERIES {
+        let query: SemanticQuery = serde_json::from_str(text).context("benchmark tool query")?;
+        let mut timings = Vec::with_capacity(repeat as usize);
+        let mut last = None;
+        for _ in 0..repeat {
+            let started = Instant::now();
+            let answer = answer_query(connection, query.clone(), context);
+            timings.push(started.elapsed().as_secs_f64() * 1000.0);
+            last = Some(answer);
+        }
+        let Some(answer) = last else { bail!("no run") };
+        if let Some(error) = &answer.error {
+            bail!("benchmark tool query {text} failed: {error}");
+        }
+        timings.sort_by(f64::total_cmp);
+        grid.add_row([
+            text.to_string(),
+            format!("{:.1}", percentile(&timings, 0.50)),
+            format!("{:.1}", percentile(&timings, 0.95)),
+            answer.meta.row_count.to_string(),
+            answer.meta.row_count_total.to_string(),
+        ]);
+    }
+    println!("{grid}");
+    Ok(())
+}
+
+/// The latency of the benchmark questions, through the whole deterministic route.
+fn ask_questions(
+    connection: &dyn Connection,
+    context: &AskContext,
+    repeat: u64,
+) -> anyhow::Result<()> {
+    let vocabulary = load_vocabulary(connection)?;
+    let mut grid =
+        render::new_grid(["question", "table", "p50 ms", "p95 ms", "rows"].map(String::from));
+    for question in QUESTIONS {
+        let mut timings = Vec::with_capacity(repeat as usize);
+        let mut last = None;
+        for _ in 0..repeat {
+            let started = Instant::now();
+            let answer = ask(connection, &vocabulary, question, context);
+            timings.push(started.elapsed().as_secs_f64() * 1000.0);
+            last = Some(answer);
+        }
+        let Some(answer) = last else { bail!("no run") };
+        if let Some(error) = &answer.error {
+            bail!("benchmark question \"{question}\" failed: {error}");
+        }
+        let table = answer
+            .meta
+            .sql
+            .as_deref()
+            .map(|sql| {
+                if sql.contains("gold.daily_sales") {
+                    "gold"
+                } else {
+                    "silver"
+                }
+            })
+            .unwrap_or("?");
+        timings.sort_by(f64::total_cmp);
+        grid.add_row([
+            question.to_string(),
+            table.to_string(),
+            format!("{:.1}", percentile(&timings, 0.50)),
+            format!("{:.1}", percentile(&timings, 0.95)),
+            answer.meta.row_count.to_string(),
+        ]);
+    }
+    println!("{grid}");
+    Ok(())
+}
+
+/// The value at `quantile` (0-1) of sorted timings.
+pub fn percentile(sorted: &[f64], quantile: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -4,6 +4,9 @@ mod ask;
 mod bench;
 mod config;
 mod demo;
+mod dictionary;
+mod eval;
+mod load;
 mod query;
 mod render;
 mod serve;
@@ -54,6 +57,11 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Run a read-only SQL query (SELECT or WITH) on the store.
     Sql(sql::SqlArgs),
+    /// The dictionary: synonyms of dimensions, measures and values, and seasons.
+    #[command(subcommand)]
+    Dictionary(dictionary::DictionaryCommand),
+    /// Run a question set (eval/questions.jsonl format) and print failures, score, parse time.
+    Eval(eval::EvalArgs),
     /// Measure demo generation and question latency on fresh stores.
     Bench(bench::BenchArgs),
     /// Start the web server: the chat in a browser and the HTTP API.
@@ -113,6 +121,8 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Ask(args) => ask::run(&settings, args),
         Command::Query(args) => query::run(&settings, args),
         Command::Sql(args) => sql::run(&settings, args),
+        Command::Dictionary(command) => dictionary::run(&settings, command),
+        Command::Eval(args) => eval::run(&settings, args),
         Command::Bench(args) => bench::run(&settings, args),
         Command::Serve(args) => serve::run(&settings, args),
         Command::User(command) => user::run(&settings, command),

@@ -4,8 +4,8 @@
 
 mod svg;
 
-use analyst_core::Dimension;
 use analyst_core::answer::{Chart, ChartType, Dataset};
+use analyst_core::{Dimension, ValueFormat};
 use analyst_semantic::QueryResult;
 use serde_json::json;
 
@@ -77,6 +77,12 @@ pub(crate) fn build(result: &QueryResult) -> Option<Chart> {
     chart.vega_lite = Some(vega_lite(&chart, dimension.label(), measure.label()));
     chart.svg = Some(svg::render(&chart, measure.format()));
     Some(chart)
+}
+
+/// Adds the Vega-Lite spec and the SVG drawing to a chart built elsewhere (tool answers).
+pub(crate) fn finish(chart: &mut Chart, x_title: &str, y_title: &str, format: ValueFormat) {
+    chart.vega_lite = Some(vega_lite(chart, x_title, y_title));
+    chart.svg = Some(svg::render(chart, format));
 }
 
 /// The same chart for Vega-Lite clients: one row per (label, series) in long form.

@@ -65,15 +65,15 @@ impl Scale {
     }
 }
 
-/// 1, 2 or 5 times a power of ten, at least `raw`.
+/// 1, 2 or 5 times a power of ten, the nearest to `raw` (so an axis gets about 4 to 8 ticks).
 fn nice_step(raw: f64) -> f64 {
     let power = 10f64.powf(raw.log10().floor());
     let fraction = raw / power;
-    let nice = if fraction <= 1.0 {
+    let nice = if fraction < 1.5 {
         1.0
-    } else if fraction <= 2.0 {
+    } else if fraction < 3.0 {
         2.0
-    } else if fraction <= 5.0 {
+    } else if fraction < 7.0 {
         5.0
     } else {
         10.0
@@ -118,7 +118,7 @@ pub(crate) fn render(chart: &Chart, format: ValueFormat) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-label="{title}" font-family="{FONT}" font-size="12"><title>{title}</title><rect width="100%" height="100%" fill="#ffffff"/>"#,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-label="{title}" font-family="{FONT}" font-size="12"><title>{title}</title><rect width="100%" height="100%" fill="#ffffff"/>"##,
         title = escape(&chart.title)
     );
     let _ = write!(

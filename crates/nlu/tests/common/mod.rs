@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test file uses part of this
 
 use analyst_core::{Dimension, Measure, SemanticQuery};
-use analyst_nlu::{Understanding, Vocabulary, default_aliases, understand};
+use analyst_nlu::{Understanding, Vocabulary, default_aliases, default_seasons, understand};
 use chrono::NaiveDate;
 
 fn list(values: &[&str]) -> Vec<String> {
@@ -13,6 +13,7 @@ fn list(values: &[&str]) -> Vec<String> {
 pub fn demo_vocabulary() -> Vocabulary {
     let mut vocabulary = Vocabulary {
         aliases: default_aliases(),
+        seasons: default_seasons(),
         ..Vocabulary::default()
     };
     let values = &mut vocabulary.values;
@@ -100,6 +101,18 @@ pub fn demo_vocabulary() -> Vocabulary {
         ]),
     );
     values.insert(Dimension::Segment, list(&["online", "retail", "wholesale"]));
+    values.insert(Dimension::Team, list(&["Customer Care", "Online Orders"]));
+    values.insert(
+        Dimension::Stage,
+        list(&[
+            "Cancelled",
+            "In Progress",
+            "New",
+            "Solved",
+            "Waiting Customer",
+        ]),
+    );
+    values.insert(Dimension::Priority, list(&["0", "1", "2", "3"]));
     values.insert(
         Dimension::Color,
         list(&["Black", "Blue", "Grey", "Navy", "Red", "White"]),
@@ -143,6 +156,11 @@ pub fn ask_on(question: &str, today: &str) -> (SemanticQuery, f64) {
         }
         Understanding::NotUnderstood { message, .. } => {
             panic!("{question}: not understood: {message}")
+        }
+        Understanding::Clarify {
+            question: asked, ..
+        } => {
+            panic!("{question}: a clarifying question: {asked}")
         }
     }
 }

@@ -4,4 +4,5 @@ pub(crate) mod assets;
 pub(crate) mod auth;
 pub(crate) mod chat;
 pub(crate) mod conversations;
+pub(crate) mod dictionary;
 pub(crate) mod health;

@@ -1,0 +1,186 @@
+-- The dimension dictionary (seed 000's `ai.analyst.dimension`, `ai.analyst.dimension.synonym`
+-- and `ai.analyst.season.config`): how people name dimensions, values and measures, and the
+-- seasons with their dates. Administrators edit it at run time (`analyst dictionary …`,
+-- `/api/v1/dictionary/…`); values present in the store are recognised without an entry.
+
+-- Dimensions: where their values come from and how they are shown.
+CREATE TABLE app.dictionary_dimension (
+    code VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    source_column VARCHAR NOT NULL
+);
+
+-- Synonyms: kind 'dimension' (synonym → dimension code in target), 'measure' (synonym →
+-- measure name in target) or 'value' (synonym → value of dimension target).
+CREATE SEQUENCE app.dictionary_synonym_id_seq;
+CREATE TABLE app.dictionary_synonym (
+    id BIGINT PRIMARY KEY DEFAULT nextval('app.dictionary_synonym_id_seq'),
+    kind VARCHAR NOT NULL CHECK (kind IN ('dimension', 'measure', 'value')),
+    synonym VARCHAR NOT NULL,
+    target VARCHAR NOT NULL,
+    -- the canonical value for kind 'value', '' otherwise
+    value VARCHAR NOT NULL DEFAULT '',
+    UNIQUE (kind, synonym, target, value)
+);
+
+-- Seasons as periods ("during AW25") and the product tag each covers.
+CREATE TABLE app.dictionary_season (
+    code VARCHAR PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE NOT NULL,
+    tag VARCHAR NOT NULL,
+    CHECK (end_date >= start_date)
+);
+
+-- Bumped by every edit, so that servers reload the vocabulary without a restart.
+CREATE TABLE app.dictionary_revision (
+    id INTEGER PRIMARY KEY,
+    revision BIGINT NOT NULL
+);
+INSERT INTO app.dictionary_revision (id, revision) VALUES (1, 1);
+
+INSERT INTO app.dictionary_dimension (code, name, source_column) VALUES
+    ('company', 'Company', 'silver.company.name'),
+    ('store', 'Store', 'silver.store.name'),
+    ('channel', 'Channel', 'silver.channel.code'),
+    ('brand', 'Brand', 'silver.product.brand'),
+    ('category', 'Category', 'silver.product.category'),
+    ('subcategory', 'Subcategory', 'silver.product.subcategory'),
+    ('gender', 'Gender', 'silver.product.gender'),
+    ('season', 'Season', 'silver.product.season'),
+    ('supplier', 'Supplier', 'silver.supplier.name'),
+    ('product', 'Product', 'silver.product.name'),
+    ('color', 'Color', 'silver.product.color'),
+    ('size', 'Size', 'silver.product.size'),
+    ('customer', 'Customer', 'silver.customer.name'),
+    ('segment', 'Segment', 'silver.customer.segment'),
+    ('date', 'Date', 'silver.sales_line.date'),
+    ('week', 'Week', 'silver.sales_line.date'),
+    ('month', 'Month', 'silver.sales_line.date'),
+    ('quarter', 'Quarter', 'silver.sales_line.date'),
+    ('year', 'Year', 'silver.sales_line.date'),
+    ('weekday', 'Weekday', 'silver.sales_line.date'),
+    ('team', 'Team', 'silver.helpdesk_ticket.team'),
+    ('stage', 'Stage', 'silver.helpdesk_ticket.stage'),
+    ('priority', 'Priority', 'silver.helpdesk_ticket.priority');
+
+INSERT INTO app.dictionary_synonym (kind, synonym, target, value) VALUES
+    ('dimension', 'shop', 'store', ''),
+    ('dimension', 'shops', 'store', ''),
+    ('dimension', 'branch', 'store', ''),
+    ('dimension', 'branches', 'store', ''),
+    ('dimension', 'outlet', 'store', ''),
+    ('dimension', 'สาขา', 'store', ''),
+    ('dimension', 'ร้าน', 'store', ''),
+    ('dimension', 'label', 'brand', ''),
+    ('dimension', 'labels', 'brand', ''),
+    ('dimension', 'แบรนด์', 'brand', ''),
+    ('dimension', 'ยี่ห้อ', 'brand', ''),
+    ('dimension', 'vendor', 'supplier', ''),
+    ('dimension', 'ซัพพลายเออร์', 'supplier', ''),
+    ('dimension', 'หมวดหมู่', 'category', ''),
+    ('dimension', 'ช่องทาง', 'channel', ''),
+    ('dimension', 'collection', 'season', ''),
+    ('dimension', 'ฤดูกาล', 'season', ''),
+    ('measure', 'sales', 'revenue', ''),
+    ('measure', 'net sales', 'revenue', ''),
+    ('measure', 'turnover', 'revenue', ''),
+    ('measure', 'ยอดขาย', 'revenue', ''),
+    ('measure', 'AOV', 'avg_order_value', ''),
+    ('measure', 'basket size', 'avg_order_value', ''),
+    ('measure', 'transactions', 'orders', ''),
+    ('measure', 'receipts', 'orders', ''),
+    ('measure', 'ออเดอร์', 'orders', ''),
+    ('measure', 'ASP', 'avg_selling_price', ''),
+    ('measure', 'GP', 'margin', ''),
+    ('measure', 'กำไร', 'margin', ''),
+    ('measure', 'markdowns', 'discount', ''),
+    ('value', 'STR', 'brand', 'Stride'),
+    ('value', 'PM', 'brand', 'Peak Motion'),
+    ('value', 'Peak', 'brand', 'Peak Motion'),
+    ('value', 'TH', 'brand', 'Trailhead'),
+    ('value', 'Monsoon', 'brand', 'Monsoon Gear'),
+    ('value', 'FW24', 'season', 'AW24'),
+    ('value', 'FW25', 'season', 'AW25'),
+    ('value', 'FW26', 'season', 'AW26'),
+    ('value', 'NOS', 'season', 'Core'),
+    ('value', 'never out of stock', 'season', 'Core'),
+    ('value', 'Siam store', 'store', 'Bangkok Siam'),
+    ('value', 'Siam branch', 'store', 'Bangkok Siam'),
+    ('value', 'Siam shop', 'store', 'Bangkok Siam'),
+    ('value', 'BKK-SIAM', 'store', 'Bangkok Siam'),
+    ('value', 'Ladprao', 'store', 'Bangkok Ladprao'),
+    ('value', 'Lat Phrao', 'store', 'Bangkok Ladprao'),
+    ('value', 'BKK-LPR', 'store', 'Bangkok Ladprao'),
+    ('value', 'Phuket', 'store', 'Phuket Central'),
+    ('value', 'HKT', 'store', 'Phuket Central'),
+    ('value', 'Khonkaen', 'store', 'Khon Kaen'),
+    ('value', 'KKC', 'store', 'Khon Kaen'),
+    ('value', 'Nimman', 'store', 'Chiang Mai Nimman'),
+    ('value', 'Chiang Mai', 'store', 'Chiang Mai Nimman'),
+    ('value', 'CNX', 'store', 'Chiang Mai Nimman'),
+    ('value', 'Bangna', 'store', 'Main Warehouse Bangna'),
+    ('value', 'Bang Na', 'store', 'Main Warehouse Bangna'),
+    ('value', 'Main Warehouse', 'store', 'Main Warehouse Bangna'),
+    ('value', 'WH-BNA', 'store', 'Main Warehouse Bangna'),
+    ('value', 'WH-LNA', 'store', 'Lanna Warehouse'),
+    ('value', 'ภูเก็ต', 'store', 'Phuket Central'),
+    ('value', 'เชียงใหม่', 'store', 'Chiang Mai Nimman'),
+    ('value', 'นิมมาน', 'store', 'Chiang Mai Nimman'),
+    ('value', 'ลาดพร้าว', 'store', 'Bangkok Ladprao'),
+    ('value', 'ขอนแก่น', 'store', 'Khon Kaen'),
+    ('value', 'บางนา', 'store', 'Main Warehouse Bangna'),
+    ('value', 'สาขาสยาม', 'store', 'Bangkok Siam'),
+    ('value', 'Siam Sport', 'company', 'Siam Sport Co., Ltd.'),
+    ('value', 'Lanna Outdoor', 'company', 'Lanna Outdoor Co., Ltd.'),
+    ('value', 'running shoes', 'subcategory', 'Running'),
+    ('value', 'running shoe', 'subcategory', 'Running'),
+    ('value', 'runners', 'subcategory', 'Running'),
+    ('value', 'sneakers', 'subcategory', 'Lifestyle'),
+    ('value', 'lifestyle shoes', 'subcategory', 'Lifestyle'),
+    ('value', 'flip flops', 'subcategory', 'Sandals'),
+    ('value', 't-shirts', 'subcategory', 'Tops'),
+    ('value', 'tshirts', 'subcategory', 'Tops'),
+    ('value', 'shirts', 'subcategory', 'Tops'),
+    ('value', 'pants', 'subcategory', 'Bottoms'),
+    ('value', 'shorts', 'subcategory', 'Bottoms'),
+    ('value', 'trousers', 'subcategory', 'Bottoms'),
+    ('value', 'jackets', 'subcategory', 'Outerwear'),
+    ('value', 'backpacks', 'subcategory', 'Bags'),
+    ('value', 'hats', 'subcategory', 'Caps'),
+    ('value', 'shoes', 'category', 'Footwear'),
+    ('value', 'clothing', 'category', 'Apparel'),
+    ('value', 'clothes', 'category', 'Apparel'),
+    ('value', 'รองเท้าวิ่ง', 'subcategory', 'Running'),
+    ('value', 'รองเท้า', 'category', 'Footwear'),
+    ('value', 'เสื้อผ้า', 'category', 'Apparel'),
+    ('value', 'กระเป๋า', 'subcategory', 'Bags'),
+    ('value', 'หมวก', 'subcategory', 'Caps'),
+    ('value', 'ladies', 'gender', 'Women'),
+    ('value', 'womens', 'gender', 'Women'),
+    ('value', 'female', 'gender', 'Women'),
+    ('value', 'mens', 'gender', 'Men'),
+    ('value', 'male', 'gender', 'Men'),
+    ('value', 'children', 'gender', 'Kids'),
+    ('value', 'child', 'gender', 'Kids'),
+    ('value', 'e-commerce', 'channel', 'online'),
+    ('value', 'ecommerce', 'channel', 'online'),
+    ('value', 'web shop', 'channel', 'online'),
+    ('value', 'webshop', 'channel', 'online'),
+    ('value', 'website', 'channel', 'online'),
+    ('value', 'in-store', 'channel', 'store'),
+    ('value', 'instore', 'channel', 'store'),
+    ('value', 'POS', 'channel', 'store'),
+    ('value', 'B2B', 'channel', 'wholesale'),
+    ('value', 'marketplaces', 'channel', 'marketplace'),
+    ('value', 'Lazada', 'channel', 'marketplace'),
+    ('value', 'Shopee', 'channel', 'marketplace');
+
+INSERT INTO app.dictionary_season (code, name, start_date, end_date, tag) VALUES
+    ('SS24', 'Spring/Summer 2024', DATE '2024-02-01', DATE '2024-07-31', 'SS24'),
+    ('AW24', 'Autumn/Winter 2024', DATE '2024-08-01', DATE '2025-01-31', 'AW24'),
+    ('SS25', 'Spring/Summer 2025', DATE '2025-02-01', DATE '2025-07-31', 'SS25'),
+    ('AW25', 'Autumn/Winter 2025', DATE '2025-08-01', DATE '2026-01-31', 'AW25'),
+    ('SS26', 'Spring/Summer 2026', DATE '2026-02-01', DATE '2026-07-31', 'SS26'),
+    ('AW26', 'Autumn/Winter 2026', DATE '2026-08-01', DATE '2027-01-31', 'AW26');
