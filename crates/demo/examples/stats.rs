@@ -128,7 +128,7 @@ fn main() {
     println!("stock levels {} units {}", c.levels.len(), total_units);
     let dead: Vec<_> = oh
         .iter()
-        .filter(|(p, q)| **q > 0 && c.last.get(p).map_or(true, |d| (end - *d).num_days() > 180))
+        .filter(|(p, q)| **q > 0 && c.last.get(p).is_none_or(|d| (end - *d).num_days() > 180))
         .collect();
     println!("dead variants {}", dead.len());
     let mut dt: BTreeSet<String> = BTreeSet::new();

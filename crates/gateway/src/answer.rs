@@ -128,7 +128,7 @@ fn build_table(query: &SemanticQuery, result: &QueryResult) -> Table {
     }
     let share = share_measure(result);
     let share_total = share
-        .and_then(|_| result.total.as_ref())
+        .and(result.total.as_ref())
         .and_then(|total| total.measures[0]);
     if share.is_some() {
         columns.push(Column::new("share_pct", "Share", ValueFormat::Percentage));

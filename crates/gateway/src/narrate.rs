@@ -83,8 +83,8 @@ pub(crate) fn sentence(query: &SemanticQuery, result: &QueryResult) -> String {
         if let Some(total) = &total_text {
             text.push_str(&format!(": total {total}"));
         }
-        if let (Some(best), Some(worst)) = (best, worst) {
-            if result.rows.len() > 1 {
+        if let (Some(best), Some(worst)) = (best, worst)
+            && result.rows.len() > 1 {
                 text.push_str(&format!(
                     ", highest in {} ({}), lowest in {} ({})",
                     label(best),
@@ -93,7 +93,6 @@ pub(crate) fn sentence(query: &SemanticQuery, result: &QueryResult) -> String {
                     value_of(worst)
                 ));
             }
-        }
         return format!("{text}{}.", comparison.unwrap_or_default());
     }
 
