@@ -84,15 +84,16 @@ pub(crate) fn sentence(query: &SemanticQuery, result: &QueryResult) -> String {
             text.push_str(&format!(": total {total}"));
         }
         if let (Some(best), Some(worst)) = (best, worst)
-            && result.rows.len() > 1 {
-                text.push_str(&format!(
-                    ", highest in {} ({}), lowest in {} ({})",
-                    label(best),
-                    value_of(best),
-                    label(worst),
-                    value_of(worst)
-                ));
-            }
+            && result.rows.len() > 1
+        {
+            text.push_str(&format!(
+                ", highest in {} ({}), lowest in {} ({})",
+                label(best),
+                value_of(best),
+                label(worst),
+                value_of(worst)
+            ));
+        }
         return format!("{text}{}.", comparison.unwrap_or_default());
     }
 

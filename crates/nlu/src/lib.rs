@@ -19,6 +19,7 @@ mod lexicon;
 mod measures;
 mod parse;
 mod points;
+mod prepared;
 mod ranking;
 mod reading;
 mod spelling;
@@ -38,6 +39,7 @@ use chrono::NaiveDate;
 pub use aliases::default_aliases;
 pub use describe::describe;
 pub use followup::{FollowUp, follow_up};
+pub use prepared::Prepared;
 pub use synonyms::{default_seasons, measure_phrase};
 
 /// Reads a question asked on `today` against the words of the data. Never panics, whatever
@@ -60,6 +62,8 @@ pub struct Vocabulary {
     pub measure_synonyms: Vec<(String, Measure)>,
     /// Seasons with their dates, so that "during AW25" is a period.
     pub seasons: Vec<Season>,
+    /// Built from the fields above at the first question (leave it to its default).
+    pub prepared: Prepared,
 }
 
 /// A season of the dictionary (seed 000's `ai.analyst.season.config`).

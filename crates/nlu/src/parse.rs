@@ -19,11 +19,12 @@ use serde_json::{Map, Value};
 use crate::dimensions::{self, DimensionWord};
 use crate::lexicon::{self, SALES_CUES};
 use crate::measures::{self, MeasureWord};
+use crate::prepared::prepared;
 use crate::ranking::Ranking;
 use crate::reading::{Reading, release_dimension_words};
 use crate::text::{self, Tokens, singular};
 use crate::time::TimeReading;
-use crate::vocabulary::{Strength, ValueIndex, ValueMatch, values_containing};
+use crate::vocabulary::{Strength, ValueMatch, values_containing};
 use crate::{
     CONFIDENCE_THRESHOLD, Understanding, Vocabulary, clarify, intents, ranking, spelling, synonyms,
     thai, time, tool_params, topics,
@@ -50,18 +51,20 @@ pub(crate) fn read(
     today: NaiveDate,
     vocabulary: &Vocabulary,
 ) -> Result<Parts, Box<Understanding>> {
-    let index = ValueIndex::build(vocabulary);
-    let (english_synonyms, mut thai_names) = synonyms::rewrites(vocabulary, &lexicon::is_builtin);
-    thai_names.extend(index.thai.iter().cloned());
-    let mut tokens = Tokens::new(&thai::translate(&text::fold(question), &thai_names));
-    tokens.rewrite(&english_synonyms);
+    let compiled = prepared(vocabulary);
+    let index = &compiled.index;
+    let mut tokens = Tokens::new(&thai::translate(
+        &text::fold(question),
+        &compiled.thai_names,
+    ));
+    tokens.rewrite(&compiled.english_synonyms);
     if tokens.is_empty() {
         return Err(Box::new(not_understood(
             "Ask me a question about sales, for example revenue by store last month.".into(),
             vocabulary,
         )));
     }
-    let corrections = spelling::correct(&mut tokens, &lexicon::known_words(&index));
+    let corrections = spelling::correct(&mut tokens, &compiled.known_words);
     let tool = intents::read(&mut tokens);
     if tool.is_none()
         && let Some(message) = topics::unsupported(&tokens)
