@@ -135,6 +135,80 @@ fn demo_ask_and_sql_agree() {
 }
 
 #[test]
+fn the_dictionary_is_edited_from_the_command_line() {
+    let dir = with_demo();
+    let ask = |question: &str| -> Json {
+        let output = analyst(
+            dir.path(),
+            &["ask", "--json", "--today", "2026-11-15", question],
+        );
+        let answer: Json = serde_json::from_str(&stdout(&output)).unwrap();
+        // Failing answers exit non-zero, with the reason in the contract.
+        assert_eq!(
+            output.status.success(),
+            answer["error"].is_null(),
+            "{answer}"
+        );
+        answer
+    };
+
+    // Fiscal years from April: the last one ran from 2025-04-01 to 2026-03-31.
+    let output = analyst(dir.path(), &["dictionary", "fiscal-year", "4"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("April"), "{}", stdout(&output));
+    let answer = ask("revenue last fiscal year");
+    assert_eq!(answer["meta"]["query"]["period"]["start"], "2025-04-01");
+    assert_eq!(answer["meta"]["query"]["period"]["end"], "2026-03-31");
+    let truth = sql_json(
+        dir.path(),
+        "SELECT CAST(sum(net_amount) AS DOUBLE) AS revenue FROM silver.sales_line WHERE date BETWEEN DATE '2025-04-01' AND DATE '2026-03-31'",
+    )[0]["revenue"]
+        .as_f64()
+        .unwrap();
+    let reported = answer["kpis"][0]["raw"].as_f64().unwrap();
+    assert!((reported - truth).abs() < 0.01, "{reported} vs {truth}");
+    assert_clear_failure(
+        &analyst(dir.path(), &["dictionary", "fiscal-year", "13"]),
+        "13",
+    );
+
+    // A value synonym is understood at once, and forgotten when removed.
+    assert!(ask("revenue for Zoomers last month")["error"].is_string());
+    let output = analyst(
+        dir.path(),
+        &["dictionary", "add", "value", "Zoomers", "brand", "Stride"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let answer = ask("revenue for Zoomers last month");
+    assert_eq!(
+        answer["meta"]["query"]["filters"][0]["values"],
+        serde_json::json!(["Stride"])
+    );
+    assert_clear_failure(
+        &analyst(
+            dir.path(),
+            &["dictionary", "add", "value", "Foo", "brandd", "Stride"],
+        ),
+        "brandd",
+    );
+    let output = analyst(dir.path(), &["dictionary", "list", "--json"]);
+    let listed: Json = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(listed["fiscal_year_start_month"], 4);
+    let id = listed["synonyms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["synonym"] == "Zoomers")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let output = analyst(dir.path(), &["dictionary", "remove", "synonym", &id]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(ask("revenue for Zoomers last month")["error"].is_string());
+}
+
+#[test]
 fn the_console_refuses_writes_and_the_demo_refuses_to_overwrite() {
     let dir = with_demo();
     assert_clear_failure(

@@ -48,6 +48,7 @@ pub fn load_vocabulary(connection: &dyn Connection) -> Result<Vocabulary, Semant
             }
         }
     }
+    vocabulary.fiscal_year_start_month = dictionary.fiscal_year_start_month;
     vocabulary.seasons = dictionary
         .seasons
         .into_iter()

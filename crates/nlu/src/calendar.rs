@@ -93,6 +93,42 @@ pub(crate) fn last_n(unit: Unit, count: u32, today: NaiveDate) -> Option<(NaiveD
     }
 }
 
+/// The whole unit `count` units before the one holding `today`: "2 years ago" on 2026-11-15
+/// is 2024, "3 months ago" is August 2026, "a week ago" the whole week before this one.
+pub(crate) fn ago(unit: Unit, count: u32, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let start = back(unit, unit_start(unit, today), count)?;
+    let end = match unit {
+        Unit::Day => start,
+        Unit::Week => start + Duration::days(6),
+        Unit::Month => start.checked_add_months(Months::new(1))?.pred_opt()?,
+        Unit::Quarter => start.checked_add_months(Months::new(3))?.pred_opt()?,
+        Unit::Year => start.checked_add_months(Months::new(12))?.pred_opt()?,
+    };
+    Some((start, end))
+}
+
+/// The first day of the fiscal year that holds `day`, for fiscal years starting on the first
+/// of `start_month` (1-12).
+pub(crate) fn fiscal_year_start(day: NaiveDate, start_month: u32) -> Option<NaiveDate> {
+    let year = if day.month() >= start_month {
+        day.year()
+    } else {
+        day.year() - 1
+    };
+    NaiveDate::from_ymd_opt(year, start_month, 1)
+}
+
+/// Fiscal year `name`, named after the calendar year it ends in: with an October start,
+/// FY2026 runs from 2025-10-01 to 2026-09-30; with a January start it is the calendar year.
+pub(crate) fn fiscal_year(name: i32, start_month: u32) -> Option<(NaiveDate, NaiveDate)> {
+    let start_year = if start_month == 1 { name } else { name - 1 };
+    let start = NaiveDate::from_ymd_opt(start_year, start_month, 1)?;
+    Some((
+        start,
+        start.checked_add_months(Months::new(12))?.pred_opt()?,
+    ))
+}
+
 /// A whole calendar month.
 pub(crate) fn month(year: i32, month: u32) -> Option<(NaiveDate, NaiveDate)> {
     let start = NaiveDate::from_ymd_opt(year, month, 1)?;
@@ -244,6 +280,54 @@ mod tests {
         assert_eq!(last_n(Unit::Day, 0, today), None);
         assert_eq!(last_n(Unit::Day, u32::MAX, today), None);
         assert_eq!(last_n(Unit::Year, u32::MAX, today), None);
+    }
+
+    #[test]
+    fn whole_units_ago() {
+        let today = d("2026-11-15"); // a Sunday
+        assert_eq!(ago(Unit::Year, 2, today), range("2024-01-01", "2024-12-31"));
+        assert_eq!(
+            ago(Unit::Month, 3, today),
+            range("2026-08-01", "2026-08-31")
+        );
+        assert_eq!(
+            ago(Unit::Month, 11, today),
+            range("2025-12-01", "2025-12-31")
+        );
+        assert_eq!(
+            ago(Unit::Quarter, 1, today),
+            range("2026-07-01", "2026-09-30")
+        );
+        assert_eq!(ago(Unit::Week, 1, today), range("2026-11-02", "2026-11-08"));
+        assert_eq!(ago(Unit::Day, 3, today), range("2026-11-12", "2026-11-12"));
+        // A leap February, and weeks across a year end.
+        assert_eq!(
+            ago(Unit::Month, 1, d("2024-03-31")),
+            range("2024-02-01", "2024-02-29")
+        );
+        assert_eq!(
+            ago(Unit::Week, 2, d("2026-01-07")),
+            range("2025-12-22", "2025-12-28")
+        );
+        assert_eq!(ago(Unit::Year, u32::MAX, today), None);
+    }
+
+    #[test]
+    fn fiscal_years() {
+        assert_eq!(
+            fiscal_year_start(d("2026-11-15"), 10),
+            Some(d("2026-10-01"))
+        );
+        assert_eq!(
+            fiscal_year_start(d("2026-09-30"), 10),
+            Some(d("2025-10-01"))
+        );
+        assert_eq!(fiscal_year_start(d("2026-01-01"), 1), Some(d("2026-01-01")));
+        assert_eq!(fiscal_year_start(d("2026-03-31"), 4), Some(d("2025-04-01")));
+        assert_eq!(fiscal_year(2026, 10), range("2025-10-01", "2026-09-30"));
+        assert_eq!(fiscal_year(2026, 1), range("2026-01-01", "2026-12-31"));
+        // A fiscal year starting in March ends on the last day of a leap February.
+        assert_eq!(fiscal_year(2024, 3), range("2023-03-01", "2024-02-29"));
     }
 
     #[test]

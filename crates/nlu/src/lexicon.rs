@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use crate::vocabulary::ValueIndex;
-use crate::{dimensions, intents, measures, ranking, time, topics};
+use crate::{dimensions, fiscal, intents, measures, ranking, time, topics};
 
 /// Words that carry no meaning for the query.
 const FILLERS: &[&str] = &[
@@ -221,6 +221,7 @@ fn builtin_words() -> impl Iterator<Item = &'static str> {
         .iter()
         .copied()
         .chain(time::WORDS.iter().copied())
+        .chain(fiscal::WORDS.iter().copied())
         .chain(measures::words())
         .chain(dimensions::words())
         .chain(ranking::words())

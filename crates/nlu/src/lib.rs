@@ -13,6 +13,7 @@ mod clarify;
 mod compare;
 mod describe;
 mod dimensions;
+mod fiscal;
 mod followup;
 mod intents;
 mod lexicon;
@@ -62,6 +63,9 @@ pub struct Vocabulary {
     pub measure_synonyms: Vec<(String, Measure)>,
     /// Seasons with their dates, so that "during AW25" is a period.
     pub seasons: Vec<Season>,
+    /// The month (1-12) fiscal years start in, for "this fiscal year", "FY2026"…; 0 (the
+    /// default) or anything outside 1-12 means January.
+    pub fiscal_year_start_month: u32,
     /// Built from the fields above at the first question (leave it to its default).
     pub prepared: Prepared,
 }

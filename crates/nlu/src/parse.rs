@@ -76,7 +76,7 @@ pub(crate) fn read(
         .unwrap_or_default();
 
     let season = synonyms::read_period(&mut tokens, &vocabulary.seasons, today);
-    let mut time = time::read(&mut tokens, today);
+    let mut time = time::read(&mut tokens, today, vocabulary.fiscal_year_start_month);
     let season_tag = match season {
         Some((period, tag)) if time.period.is_none() => {
             time.period = Some(period);

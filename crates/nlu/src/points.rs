@@ -160,7 +160,7 @@ fn quarter_word(word: &str) -> Option<u32> {
     }
 }
 
-fn day_word(word: &str) -> Option<u32> {
+pub(crate) fn day_word(word: &str) -> Option<u32> {
     let digits = ["st", "nd", "rd", "th"]
         .iter()
         .find_map(|suffix| word.strip_suffix(suffix))

@@ -6,11 +6,12 @@
 //! [`crate::calendar`].
 
 use analyst_core::{CompareKind, Period};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{self, Unit};
 use crate::compare::{self, PREVIOUS_WORDS};
-use crate::points::{Found, count_word, month_word, point};
+use crate::fiscal;
+use crate::points::{Found, count_word, day_word, month_word, point};
 use crate::text::Tokens;
 
 /// What the question says about time.
@@ -23,9 +24,10 @@ pub(crate) struct TimeReading {
 const PREPOSITIONS: &[&str] = &["in", "during", "for", "of", "over", "within", "on", "at"];
 
 /// Reads the comparison and the period, consuming their words.
-pub(crate) fn read(tokens: &mut Tokens, today: NaiveDate) -> TimeReading {
+/// Fiscal years start in `fiscal_start_month` (1-12).
+pub(crate) fn read(tokens: &mut Tokens, today: NaiveDate, fiscal_start_month: u32) -> TimeReading {
     let mut compare = compare::read_relative(tokens);
-    let period = read_period(tokens, today);
+    let period = read_period(tokens, today, fiscal_start_month);
     if compare.is_none()
         && let Some(period) = &period
     {
@@ -35,12 +37,13 @@ pub(crate) fn read(tokens: &mut Tokens, today: NaiveDate) -> TimeReading {
 }
 
 /// The first period phrase of the question.
-fn read_period(tokens: &mut Tokens, today: NaiveDate) -> Option<Period> {
+fn read_period(tokens: &mut Tokens, today: NaiveDate, fiscal_start_month: u32) -> Option<Period> {
     for i in 0..tokens.len() {
         if !tokens.is_free(i) {
             continue;
         }
-        let found = since(tokens, i, today)
+        let found = fiscal::read(tokens, i, today, fiscal_start_month)
+            .or_else(|| since(tokens, i, today))
             .or_else(|| range(tokens, i, today))
             .or_else(|| relative(tokens, i, today))
             .or_else(|| point(tokens, i, today));
@@ -103,8 +106,11 @@ fn is_range_word(word: &str) -> bool {
 fn range(tokens: &Tokens, i: usize, today: NaiveDate) -> Option<Found> {
     let prefixed = matches!(tokens.word(i), "between" | "from") && tokens.is_free(i);
     let a_at = if prefixed { i + 1 } else { i };
-    let a = point(tokens, a_at, today)?;
-    let link = a_at + a.len;
+    // "between 1 and 15 October": a bare first day takes the month of the end.
+    let a = point(tokens, a_at, today)
+        .map(Ok)
+        .or_else(|| bare_day(tokens, a_at).filter(|_| prefixed).map(Err))?;
+    let link = a_at + a.map_or(1, |a| a.len);
     let link_ok = match tokens.word(link) {
         "to" | "until" | "till" | "through" | "thru" => true,
         "and" => prefixed,
@@ -113,9 +119,22 @@ fn range(tokens: &Tokens, i: usize, today: NaiveDate) -> Option<Found> {
     if !link_ok || !tokens.is_free(link) {
         return None;
     }
-    let b = point(tokens, link + 1, today)?;
-    let mut start = a.start;
-    let month_alone = a.len == 1 && month_word(tokens.word(a_at)).is_some();
+    let b = point(tokens, link + 1, today).or_else(|| {
+        // "October 1 to 15": a bare last day takes the month of the start.
+        let start = a.ok().filter(|a| a.start == a.end)?.start;
+        let day = bare_day(tokens, link + 1)?;
+        let end = start.with_day(day)?;
+        Some(Found {
+            len: 1,
+            start: end,
+            end,
+        })
+    })?;
+    let mut start = match a {
+        Ok(a) => a.start,
+        Err(day) => (b.start == b.end).then_some(b.start)?.with_day(day)?,
+    };
+    let month_alone = a.is_ok_and(|a| a.len == 1) && month_word(tokens.word(a_at)).is_some();
     if b.end < start && month_alone {
         // "from November to February": the start lies in the year before.
         start = start.checked_sub_months(chrono::Months::new(12))?;
@@ -125,6 +144,11 @@ fn range(tokens: &Tokens, i: usize, today: NaiveDate) -> Option<Found> {
         start,
         end: b.end,
     })
+}
+
+/// A day of the month written alone ("15", "15th") at `i`.
+fn bare_day(tokens: &Tokens, i: usize) -> Option<u32> {
+    day_word(tokens.word(i)).filter(|_| tokens.is_free(i))
 }
 
 /// today, yesterday, this/last unit, last N units, YTD/MTD/QTD/WTD, "year to date".
@@ -171,13 +195,15 @@ pub(crate) fn relative(tokens: &Tokens, i: usize, today: NaiveDate) -> Option<Fo
         let unit = Unit::from_word(tokens.word(i + 2))?;
         return found(3, calendar::last_n(unit, count, today)?);
     }
-    // Thai word order: "7 วันที่ผ่านมา" → "7 days past".
-    let count = count_word(word)?;
+    // "2 years ago", "a month ago": the whole unit that far back; Thai word order
+    // "7 วันที่ผ่านมา" reads "7 days past", the last 7 days.
+    let count = if word == "a" { 1 } else { count_word(word)? };
     let unit = Unit::from_word(tokens.word(i + 1))?;
-    if matches!(tokens.word(i + 2), "past" | "last") {
-        return found(3, calendar::last_n(unit, count, today)?);
+    match tokens.word(i + 2) {
+        "ago" => found(3, calendar::ago(unit, count, today)?),
+        "past" | "last" if word != "a" => found(3, calendar::last_n(unit, count, today)?),
+        _ => None,
     }
-    None
 }
 
 /// Words this module understands (for spelling correction).
@@ -194,6 +220,7 @@ pub(crate) const WORDS: &[&str] = &[
     "trailing",
     "since",
     "between",
+    "ago",
     "until",
     "through",
     "quarter",
@@ -244,9 +271,18 @@ pub(crate) mod testing {
     pub(crate) type Dates = Option<(String, String)>;
 
     pub(crate) fn read_on(text: &str, today: &str) -> (Dates, Option<CompareKind>, usize) {
+        read_with(text, today, 1)
+    }
+
+    /// As [`read_on`], with fiscal years starting in `fiscal_start_month`.
+    pub(crate) fn read_with(
+        text: &str,
+        today: &str,
+        fiscal_start_month: u32,
+    ) -> (Dates, Option<CompareKind>, usize) {
         let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
         let mut tokens = Tokens::new(&fold(text));
-        let reading = super::read(&mut tokens, today);
+        let reading = super::read(&mut tokens, today, fiscal_start_month);
         let period = reading
             .period
             .map(|p| (p.start.to_string(), p.end.to_string()));
@@ -374,6 +410,33 @@ mod tests {
     }
 
     #[test]
+    fn units_ago() {
+        let today = "2026-11-15";
+        assert_eq!(
+            period_on("2 years ago", today),
+            p("2024-01-01", "2024-12-31")
+        );
+        assert_eq!(
+            period_on("a year ago", today),
+            p("2025-01-01", "2025-12-31")
+        );
+        assert_eq!(
+            period_on("three months ago", today),
+            p("2026-08-01", "2026-08-31")
+        );
+        assert_eq!(
+            period_on("two quarters ago", "2026-02-10"),
+            p("2025-07-01", "2025-09-30")
+        );
+        assert_eq!(
+            period_on("a week ago", today),
+            p("2026-11-02", "2026-11-08")
+        );
+        // "a month past" is not a period.
+        assert_eq!(period_on("a month past", today), None);
+    }
+
+    #[test]
     fn lead_in_words_are_taken() {
         let today = "2026-11-15";
         let (period, _, left) = read_on("in the month of October", today);
@@ -412,6 +475,23 @@ mod tests {
         assert_eq!(
             period_on("March to May", today),
             p("2026-03-01", "2026-05-31")
+        );
+        assert_eq!(
+            period_on("between 1 and 15 October", today),
+            p("2026-10-01", "2026-10-15")
+        );
+        assert_eq!(
+            period_on("from 20 to 31 December 2024", today),
+            p("2024-12-20", "2024-12-31")
+        );
+        assert_eq!(
+            period_on("October 1 to 15", today),
+            p("2026-10-01", "2026-10-15")
+        );
+        // February 29 exists in 2024 only.
+        assert_eq!(
+            period_on("between 1 and 29 February 2024", today),
+            p("2024-02-01", "2024-02-29")
         );
         // A range that ends before it starts is not a range (the end stays unread).
         assert_eq!(

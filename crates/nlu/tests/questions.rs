@@ -282,6 +282,17 @@ fn periods_and_comparisons() {
         ("revenue in May", ("2026-05-01", "2026-05-31")),
         ("revenue in 2026", ("2026-01-01", "2026-11-15")),
         ("revenue in November", ("2026-11-01", "2026-11-15")),
+        (
+            "revenue by brand between 1 and 15 October",
+            ("2026-10-01", "2026-10-15"),
+        ),
+        ("units sold 2 years ago", ("2024-01-01", "2024-12-31")),
+        ("margin by store a month ago", ("2026-10-01", "2026-10-31")),
+        ("revenue since March", ("2026-03-01", "2026-11-15")),
+        ("revenue in 2025", ("2025-01-01", "2025-12-31")),
+        ("ยอดขาย พ.ศ. 2568", ("2025-01-01", "2025-12-31")),
+        ("ยอดขายเดือนตุลาคม 2568", ("2025-10-01", "2025-10-31")),
+        ("revenue this fiscal year", ("2026-01-01", "2026-11-15")),
     ];
     for (question, (start, end)) in cases {
         let (q, _) = ask(question);
@@ -289,6 +300,28 @@ fn periods_and_comparisons() {
     }
     let (q, _) = ask_on("revenue in September", "2026-08-20");
     assert_eq!(period(&q), p("2025-09-01", "2025-09-30"));
+
+    // Fiscal years follow the dictionary's start month, in English and in Thai.
+    let october = Vocabulary {
+        fiscal_year_start_month: 10,
+        ..common::demo_vocabulary()
+    };
+    for (question, (start, end)) in [
+        (
+            "revenue by brand last fiscal year",
+            ("2025-10-01", "2026-09-30"),
+        ),
+        ("revenue FY2026", ("2025-10-01", "2026-09-30")),
+        ("revenue fiscal year to date", ("2026-10-01", "2026-11-15")),
+        ("ยอดขายปีงบประมาณที่แล้ว", ("2025-10-01", "2026-09-30")),
+        ("ยอดขายแยกตามสาขาปีงบประมาณนี้", ("2026-10-01", "2026-11-15")),
+    ] {
+        let Understanding::Query { query, .. } = understand(question, day("2026-11-15"), &october)
+        else {
+            panic!("{question}: not read");
+        };
+        assert_eq!(period(&query), p(start, end), "{question}");
+    }
 
     let (q, _) = ask("revenue this year vs last year");
     assert_eq!(q.compare.map(|c| c.kind), Some(CompareKind::PreviousYear));

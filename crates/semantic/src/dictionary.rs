@@ -82,6 +82,8 @@ pub struct Dictionary {
     pub dimensions: Vec<DimensionEntry>,
     pub synonyms: Vec<Synonym>,
     pub seasons: Vec<SeasonEntry>,
+    /// The month (1-12) fiscal years start in.
+    pub fiscal_year_start_month: u32,
 }
 
 fn text(row: &[Value], index: usize) -> String {
@@ -143,11 +145,41 @@ pub fn load(connection: &dyn Connection) -> Result<Dictionary, DictionaryError> 
             })
         })
         .collect();
+    let fiscal_year_start_month = connection
+        .query(
+            "SELECT fiscal_year_start_month FROM app.dictionary_setting WHERE id = 1",
+            &[],
+        )?
+        .scalar()
+        .and_then(Value::as_i64)
+        .and_then(|month| u32::try_from(month).ok())
+        .unwrap_or(1);
     Ok(Dictionary {
         dimensions,
         synonyms,
         seasons,
+        fiscal_year_start_month,
     })
+}
+
+/// Sets the month (1-12) fiscal years start in.
+pub fn set_fiscal_year_start(
+    connection: &dyn Connection,
+    month: u32,
+) -> Result<(), DictionaryError> {
+    if !(1..=12).contains(&month) {
+        return Err(DictionaryError::Invalid(format!(
+            "a fiscal year starts in a month from 1 (January) to 12 (December), not {month}"
+        )));
+    }
+    transaction(connection, || {
+        connection.execute(
+            "UPDATE app.dictionary_setting SET fiscal_year_start_month = $1 WHERE id = 1",
+            &[i64::from(month).into()],
+        )?;
+        bump(connection)
+    })?;
+    Ok(())
 }
 
 /// The revision of the dictionary; every edit increases it.

@@ -41,6 +41,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "dictionary",
         sql: include_str!("../migrations/0006_dictionary.sql"),
     },
+    Migration {
+        version: 7,
+        name: "fiscal_year",
+        sql: include_str!("../migrations/0007_fiscal_year.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

@@ -3,7 +3,7 @@
 //! making the first 80% are A, the next 15% B, the rest (and what did not sell) C — with counts
 //! and stock value at cost per class.
 
-use analyst_core::answer::{ChartType, Column, Row};
+use analyst_core::answer::{ChartType, Column};
 use analyst_core::{Dimension, SemanticQuery, Tool, ValueFormat};
 use analyst_store::Connection;
 use serde_json::json;
@@ -11,8 +11,8 @@ use serde_json::json;
 use crate::demand::Grouping;
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, say};
-use crate::scope::{Binds, Conditions, FACT_JOINS, PRODUCT_DIMENSIONS, conditions, period_or_last};
+use crate::result::{ChartSpec, ToolResult, at, float_at, kpi, number, put_numbers, say};
+use crate::scope::{Binds, FACT_JOINS, PRODUCT_DIMENSIONS, conditions, period_or_last};
 use crate::{ToolContext, ToolError};
 
 const TOOL: &str = "abc_analysis";
@@ -35,21 +35,10 @@ pub(crate) fn run(
     let (start, end) = period_or_last(query, context.today, 365);
     let mut binds = Binds::default();
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
-    let filters = format!(
-        "{}{}",
-        Conditions::and(&conditions.product),
-        Conditions::and(&conditions.place)
-    );
+    let filters = conditions.product_and_place();
     let (start_sql, end_sql) = (binds.date(start), binds.date(end));
     let (a_sql, b_sql) = (binds.float(a_share), binds.float(b_share));
     let limit = binds.push(i64::from(row_cap(Tool::AbcAnalysis, query.limit)));
-    let keys: Vec<String> = (0..grouping.len()).map(|i| format!("g{i}")).collect();
-    let on = |other: &str| {
-        keys.iter()
-            .map(|k| format!("k.{k} = {other}.{k}"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    };
     let sql = format!(
         "WITH sales AS (
             SELECT {select}, CAST(SUM(x.revenue) AS DOUBLE PRECISION) AS revenue
@@ -85,19 +74,14 @@ pub(crate) fn run(
         LIMIT {limit}",
         select = grouping.select(),
         group_by = grouping.exprs(),
-        keys = keys.join(", "),
-        k_keys = keys.iter().map(|k| format!("k.{k}")).collect::<Vec<_>>().join(", "),
-        on_sales = on("sa"),
-        on_stock = on("st"),
+        keys = grouping.keys(),
+        k_keys = grouping.keys_of("k"),
+        on_sales = grouping.join_on("sa"),
+        on_stock = grouping.join_on("st"),
     );
     let rows = connection.query(&sql, &binds.0)?.rows;
     let width = grouping.len();
-    let mut columns: Vec<Column> = grouping
-        .columns
-        .iter()
-        .map(|(key, label, _)| Column::new(key.clone(), label.clone(), ValueFormat::String))
-        .collect();
-    columns.extend([
+    let columns = grouping.table_columns([
         Column::new("revenue", "Revenue", ValueFormat::Currency),
         Column::new("share_pct", "Share", ValueFormat::Percentage),
         Column::new(
@@ -124,21 +108,14 @@ pub(crate) fn run(
         } else {
             0.0
         };
-        let mut out = Row::new();
-        for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-            out.insert(key.clone(), cell(at(row, index), ValueFormat::String));
-        }
-        out.insert(
-            "revenue".into(),
-            number(Some(revenue), ValueFormat::Currency),
-        );
-        out.insert(
-            "share_pct".into(),
-            number(Some(share), ValueFormat::Percentage),
-        );
-        out.insert(
-            "cumulative_pct".into(),
-            number(Some(cumulative), ValueFormat::Percentage),
+        let mut out = grouping.row(row);
+        put_numbers(
+            &mut out,
+            &[
+                ("revenue", Some(revenue), ValueFormat::Currency),
+                ("share_pct", Some(share), ValueFormat::Percentage),
+                ("cumulative_pct", Some(cumulative), ValueFormat::Percentage),
+            ],
         );
         out.insert("class".into(), json!(class));
         out.insert(

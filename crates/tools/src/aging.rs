@@ -6,7 +6,7 @@
 //! against); days overdue = date − due date.
 
 use analyst_core::answer::{ChartType, Column, Row};
-use analyst_core::{Dimension, FilterOp, SemanticQuery, Tool, ValueFormat};
+use analyst_core::{Dimension, SemanticQuery, Tool, ValueFormat};
 use analyst_store::Connection;
 use chrono::NaiveDate;
 use serde_json::json;
@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::params::Params;
 use crate::registry::row_cap;
 use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, plural, say};
-use crate::scope::Binds;
+use crate::scope::{Binds, filter_conditions};
 use crate::{ToolContext, ToolError};
 
 /// (column key, label) of each bucket, in order.
@@ -87,21 +87,7 @@ pub(crate) fn run(
     };
     let group = expression(dimension)?;
     let mut binds = Binds::default();
-    let mut conditions = String::new();
-    for filter in &query.filters {
-        let expr = expression(filter.field)?;
-        let values: Vec<String> = filter
-            .values
-            .iter()
-            .map(|v| binds.push(v.as_str()))
-            .collect();
-        let operator = if filter.op == FilterOp::In {
-            "IN"
-        } else {
-            "NOT IN"
-        };
-        conditions.push_str(&format!(" AND {expr} {operator} ({})", values.join(", ")));
-    }
+    let conditions = filter_conditions(&query.filters, expression, &mut binds)?;
     let as_of_sql = binds.date(as_of);
     let limit = binds.push(i64::from(row_cap(tool, query.limit)));
     let bucket = |low: &str, high: Option<&str>| {

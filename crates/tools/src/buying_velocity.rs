@@ -2,7 +2,7 @@
 //! by default), by product or any product dimension, with the trend against the window before.
 //! Days the product was out of stock are left out of the rate.
 
-use analyst_core::answer::{ChartType, Column, Row};
+use analyst_core::answer::{ChartType, Column};
 use analyst_core::format::change_pct;
 use analyst_core::{SemanticQuery, Tool, ValueFormat};
 use analyst_store::Connection;
@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::demand::{DEMAND_JOINS, Grouping, Window, confidence, confidence_note, demand_ctes};
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, plural, say};
+use crate::result::{ChartSpec, ToolResult, float_at, kpi, plural, put_numbers, say};
 use crate::scope::{Binds, conditions};
 use crate::stock_coverage::label_of;
 use crate::{ToolContext, ToolError};
@@ -26,13 +26,7 @@ pub(crate) fn run(
     let params = Params::new(TOOL, &query.params);
     params.only(&["window_days"])?;
     let window_days = params.integer("window_days", 28, 7..=365)?;
-    let window = match &query.period {
-        Some(period) => Window {
-            start: period.start,
-            end: period.end,
-        },
-        None => Window::ending_yesterday(context.today, window_days),
-    };
+    let window = Window::of(query, context.today, window_days);
     let previous = window.previous();
     let grouping = Grouping::new(TOOL, &query.dimensions)?;
     let mut binds = Binds::default();
@@ -40,7 +34,6 @@ pub(crate) fn run(
     let ctes = demand_ctes(window, &conditions, &mut binds);
     let (previous_start, previous_end) = (binds.date(previous.start), binds.date(previous.end));
     let limit = binds.push(i64::from(row_cap(Tool::BuyingVelocity, query.limit)));
-    let order: Vec<String> = (0..grouping.len()).map(|i| format!("g{i}")).collect();
     let sql = format!(
         "WITH {ctes},
         previous_sold AS (
@@ -66,17 +59,12 @@ pub(crate) fn run(
         LIMIT {limit}",
         select = grouping.select(),
         group_by = grouping.exprs(),
-        columns = order.join(", "),
+        columns = grouping.keys(),
     );
     let rows = connection.query(&sql, &binds.0)?.rows;
     let width = grouping.len();
     let days = window.days() as f64;
-    let mut columns: Vec<Column> = grouping
-        .columns
-        .iter()
-        .map(|(key, label, _)| Column::new(key.clone(), label.clone(), ValueFormat::String))
-        .collect();
-    columns.extend([
+    let columns = grouping.table_columns([
         Column::new("units", "Units", ValueFormat::Integer),
         Column::new("per_day", "Units/day", ValueFormat::Number),
         Column::new("per_week", "Units/week", ValueFormat::Number),
@@ -94,24 +82,17 @@ pub(crate) fn run(
         totals = (value(5) as u64, value(6), value(7), value(8));
         let previous_rate = previous_units.max(0.0) / days;
         let trend = change_pct(velocity, previous_rate);
-        let mut out = Row::new();
-        for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-            out.insert(key.clone(), cell(at(row, index), ValueFormat::String));
-        }
-        out.insert("units".into(), number(Some(units), ValueFormat::Integer));
-        out.insert(
-            "per_day".into(),
-            number(Some(velocity), ValueFormat::Number),
+        let mut out = grouping.row(row);
+        put_numbers(
+            &mut out,
+            &[
+                ("units", Some(units), ValueFormat::Integer),
+                ("per_day", Some(velocity), ValueFormat::Number),
+                ("per_week", Some(velocity * 7.0), ValueFormat::Number),
+                ("previous_per_day", Some(previous_rate), ValueFormat::Number),
+                ("trend_pct", trend, ValueFormat::Percentage),
+            ],
         );
-        out.insert(
-            "per_week".into(),
-            number(Some(velocity * 7.0), ValueFormat::Number),
-        );
-        out.insert(
-            "previous_per_day".into(),
-            number(Some(previous_rate), ValueFormat::Number),
-        );
-        out.insert("trend_pct".into(), number(trend, ValueFormat::Percentage));
         out.insert("confidence".into(), json!(confidence(selling_days)));
         let in_stock = window.days() - out_days as i64;
         out.insert(

@@ -14,10 +14,13 @@ use analyst_store::Connection;
 use chrono::Duration;
 use serde_json::{Value as Json, json};
 
+use crate::demand::scope_ctes;
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, plural, say};
-use crate::scope::{Binds, Conditions, conditions};
+use crate::result::{
+    ChartSpec, ToolResult, at, cell, float_at, kpi, number, plural, put_texts, say,
+};
+use crate::scope::{Binds, conditions};
 use crate::{ToolContext, ToolError};
 
 const TOOL: &str = "dead_stock";
@@ -90,8 +93,7 @@ pub(crate) fn list(
     let since = cutoff.min(velocity_from);
     let mut binds = Binds::default();
     let conditions = conditions(tool.name(), &query.filters, &[], &mut binds)?;
-    let place = Conditions::and(&conditions.place);
-    let product = Conditions::and(&conditions.product);
+    let scope = scope_ctes(&conditions);
     let (since, velocity_from_sql, today_sql) = (
         binds.date(since),
         binds.date(velocity_from),
@@ -117,12 +119,7 @@ pub(crate) fn list(
     };
     let limit = binds.push(i64::from(row_cap(tool, query.limit)));
     let sql = format!(
-        "WITH scope_store AS (
-            SELECT s.id AS store_id, s.company_id FROM silver.store s
-            JOIN silver.company c ON c.id = s.company_id WHERE TRUE{place}),
-        scope_product AS (
-            SELECT p.id AS product_id FROM silver.product p
-            LEFT JOIN silver.supplier sup ON sup.id = p.supplier_id WHERE TRUE{product}),
+        "WITH {scope},
         stock AS (
             SELECT l.product_id, ss.company_id, CAST(SUM(l.on_hand) AS DOUBLE PRECISION) AS on_hand
             FROM silver.stock_level l
@@ -216,9 +213,7 @@ pub(crate) fn list(
         );
         let last_sale = at(row, 5).as_date();
         let mut out = Row::new();
-        for (index, key) in ["sku", "product", "company"].iter().enumerate() {
-            out.insert((*key).into(), cell(at(row, index), ValueFormat::String));
-        }
+        put_texts(&mut out, row, &["sku", "product", "company"]);
         out.insert(
             "on_hand".into(),
             number(Some(on_hand), ValueFormat::Integer),

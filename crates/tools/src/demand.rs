@@ -10,10 +10,14 @@
 //!
 //! The unit is product × company: a company's stock serves its own sales and is bought by it.
 
-use analyst_core::Dimension;
+use analyst_core::answer::{Column, Row};
+use analyst_core::{Dimension, SemanticQuery, ValueFormat};
+use analyst_store::Value;
 use chrono::{Duration, NaiveDate};
+use serde_json::json;
 
 use crate::ToolError;
+use crate::result::{at, cell};
 use crate::scope::{Binds, Conditions, expression};
 
 /// The window demand is measured over (both ends inclusive).
@@ -24,6 +28,17 @@ pub(crate) struct Window {
 }
 
 impl Window {
+    /// The query's period, or `days` whole days ending the day before `today`.
+    pub(crate) fn of(query: &SemanticQuery, today: NaiveDate, days: i64) -> Window {
+        match &query.period {
+            Some(period) => Window {
+                start: period.start,
+                end: period.end,
+            },
+            None => Window::ending_yesterday(today, days),
+        }
+    }
+
     /// `days` whole days ending the day before `today`.
     pub(crate) fn ending_yesterday(today: NaiveDate, days: i64) -> Window {
         let end = today - Duration::days(1);
@@ -54,15 +69,9 @@ pub(crate) fn demand_ctes(window: Window, conditions: &Conditions, binds: &mut B
     let end = binds.date(window.end);
     let after_end = binds.date(window.end + Duration::days(1));
     let days = binds.integer(window.days());
-    let place = Conditions::and(&conditions.place);
-    let product = Conditions::and(&conditions.product);
+    let scope = scope_ctes(conditions);
     format!(
-        "scope_store AS (
-            SELECT s.id AS store_id, s.company_id FROM silver.store s
-            JOIN silver.company c ON c.id = s.company_id WHERE TRUE{place}),
-        scope_product AS (
-            SELECT p.id AS product_id FROM silver.product p
-            LEFT JOIN silver.supplier sup ON sup.id = p.supplier_id WHERE TRUE{product}),
+        "{scope},
         day_sales AS (
             SELECT g.product_id, ss.company_id, g.date, CAST(SUM(g.units) AS DOUBLE PRECISION) AS units
             FROM gold.daily_sales g
@@ -132,6 +141,21 @@ pub(crate) fn demand_ctes(window: Window, conditions: &Conditions, binds: &mut B
                                            - (b.units / b.available_days) * (b.units / b.available_days), 0))
                         ELSE 0 END AS sigma
             FROM demand_base b)"
+    )
+}
+
+/// `WITH` clauses `scope_store(store_id, company_id)` and `scope_product(product_id)`: the
+/// stores and products the place and product conditions keep.
+pub(crate) fn scope_ctes(conditions: &Conditions) -> String {
+    let place = Conditions::and(&conditions.place);
+    let product = Conditions::and(&conditions.product);
+    format!(
+        "scope_store AS (
+            SELECT s.id AS store_id, s.company_id FROM silver.store s
+            JOIN silver.company c ON c.id = s.company_id WHERE TRUE{place}),
+        scope_product AS (
+            SELECT p.id AS product_id FROM silver.product p
+            LEFT JOIN silver.supplier sup ON sup.id = p.supplier_id WHERE TRUE{product})"
     )
 }
 
@@ -259,6 +283,67 @@ impl Grouping {
 
     pub(crate) fn len(&self) -> usize {
         self.columns.len()
+    }
+
+    /// `g0, g1, …`: the grouping columns of a select that used [`Grouping::select`].
+    pub(crate) fn keys(&self) -> String {
+        self.keys_of("")
+    }
+
+    /// `k.g0, k.g1, …` for `alias` `k`.
+    pub(crate) fn keys_of(&self, alias: &str) -> String {
+        let prefix = if alias.is_empty() {
+            String::new()
+        } else {
+            format!("{alias}.")
+        };
+        (0..self.len())
+            .map(|index| format!("{prefix}g{index}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `k.g0 = sa.g0 AND k.g1 = sa.g1 …`: joins `other` to `k` on every grouping column.
+    pub(crate) fn join_on(&self, other: &str) -> String {
+        (0..self.len())
+            .map(|index| format!("k.g{index} = {other}.g{index}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// The table's columns: one text column per grouping column (a month as a date), then
+    /// `measures`.
+    pub(crate) fn table_columns(&self, measures: impl IntoIterator<Item = Column>) -> Vec<Column> {
+        self.columns
+            .iter()
+            .map(|(key, label, _)| {
+                let format = if key == "month" {
+                    ValueFormat::Date
+                } else {
+                    ValueFormat::String
+                };
+                Column::new(key.clone(), label.clone(), format)
+            })
+            .chain(measures)
+            .collect()
+    }
+
+    /// A table row holding the grouping values, the first columns of `row`.
+    pub(crate) fn row(&self, row: &[Value]) -> Row {
+        let mut out = Row::new();
+        for (index, (key, _, _)) in self.columns.iter().enumerate() {
+            out.insert(key.clone(), cell(at(row, index), ValueFormat::String));
+        }
+        out
+    }
+
+    /// The start of a total row: "Total" in the first grouping column, the others empty.
+    pub(crate) fn total_row(&self) -> Row {
+        let mut out = Row::new();
+        for (index, (key, _, _)) in self.columns.iter().enumerate() {
+            out.insert(key.clone(), json!(if index == 0 { "Total" } else { "" }));
+        }
+        out
     }
 }
 

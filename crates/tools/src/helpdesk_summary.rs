@@ -5,15 +5,15 @@
 //! period after its deadline, or an open ticket whose deadline has passed.
 
 use analyst_core::answer::{ChartType, Column, Row};
-use analyst_core::{Dimension, FilterOp, SemanticQuery, Tool, ValueFormat};
+use analyst_core::{Dimension, SemanticQuery, Tool, ValueFormat};
 use analyst_store::Connection;
 use chrono::Duration;
 use serde_json::json;
 
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, plural, say};
-use crate::scope::Binds;
+use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, plural, put_numbers, say};
+use crate::scope::{Binds, filter_conditions};
 use crate::{ToolContext, ToolError};
 
 const TOOL: &str = "helpdesk_summary";
@@ -159,20 +159,24 @@ pub(crate) fn run(
                 cell(at(row, index), ValueFormat::String),
             );
         }
-        out.insert("open".into(), number(Some(v(0)), ValueFormat::Integer));
-        out.insert("created".into(), number(Some(v(1)), ValueFormat::Integer));
-        out.insert("closed".into(), number(Some(v(2)), ValueFormat::Integer));
-        out.insert(
-            "avg_resolution_days".into(),
-            number(at(row, width + 3).as_f64(), ValueFormat::Number),
-        );
-        out.insert(
-            "p90_resolution_days".into(),
-            number(at(row, width + 4).as_f64(), ValueFormat::Number),
-        );
-        out.insert(
-            "sla_breaches".into(),
-            number(Some(v(5)), ValueFormat::Integer),
+        put_numbers(
+            &mut out,
+            &[
+                ("open", Some(v(0)), ValueFormat::Integer),
+                ("created", Some(v(1)), ValueFormat::Integer),
+                ("closed", Some(v(2)), ValueFormat::Integer),
+                (
+                    "avg_resolution_days",
+                    at(row, width + 3).as_f64(),
+                    ValueFormat::Number,
+                ),
+                (
+                    "p90_resolution_days",
+                    at(row, width + 4).as_f64(),
+                    ValueFormat::Number,
+                ),
+                ("sla_breaches", Some(v(5)), ValueFormat::Integer),
+            ],
         );
         table.push(out);
     }
@@ -186,16 +190,17 @@ pub(crate) fn run(
             json!(if index == 0 { "Total" } else { "" }),
         );
     }
-    for (key, value, format) in [
-        ("open", Some(open), ValueFormat::Integer),
-        ("created", Some(created), ValueFormat::Integer),
-        ("closed", Some(closed), ValueFormat::Integer),
-        ("avg_resolution_days", average, ValueFormat::Number),
-        ("p90_resolution_days", p90, ValueFormat::Number),
-        ("sla_breaches", Some(breaches), ValueFormat::Integer),
-    ] {
-        total_row.insert(key.into(), number(value, format));
-    }
+    put_numbers(
+        &mut total_row,
+        &[
+            ("open", Some(open), ValueFormat::Integer),
+            ("created", Some(created), ValueFormat::Integer),
+            ("closed", Some(closed), ValueFormat::Integer),
+            ("avg_resolution_days", average, ValueFormat::Number),
+            ("p90_resolution_days", p90, ValueFormat::Number),
+            ("sla_breaches", Some(breaches), ValueFormat::Integer),
+        ],
+    );
     let by = dimensions
         .iter()
         .map(|d| d.label().to_lowercase())
@@ -276,21 +281,7 @@ impl Scope {
         (start, end): (chrono::NaiveDate, chrono::NaiveDate),
         binds: &mut Binds,
     ) -> Result<Scope, ToolError> {
-        let mut conditions = String::new();
-        for filter in &query.filters {
-            let expr = expression(filter.field)?;
-            let values: Vec<String> = filter
-                .values
-                .iter()
-                .map(|v| binds.push(v.as_str()))
-                .collect();
-            let operator = if filter.op == FilterOp::In {
-                "IN"
-            } else {
-                "NOT IN"
-            };
-            conditions.push_str(&format!(" AND {expr} {operator} ({})", values.join(", ")));
-        }
+        let conditions = filter_conditions(&query.filters, expression, binds)?;
         let (start_sql, end_sql) = (binds.date(start), binds.date(end));
         let in_period = format!("t.closed BETWEEN {start_sql} AND {end_sql}");
         let state_sql = match state {

@@ -13,8 +13,8 @@ use serde_json::json;
 use crate::demand::Grouping;
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, say};
-use crate::scope::{Binds, Conditions, FACT_JOINS, conditions, product_and_place};
+use crate::result::{ChartSpec, ToolResult, float_at, kpi, number, put_numbers, say};
+use crate::scope::{Binds, FACT_JOINS, conditions, product_and_place};
 use crate::{ToolContext, ToolError};
 
 const TOOL: &str = "inventory_valuation";
@@ -46,14 +46,9 @@ pub(crate) fn run(
     )?;
     let mut binds = Binds::default();
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
-    let filters = format!(
-        "{}{}",
-        Conditions::and(&conditions.product),
-        Conditions::and(&conditions.place)
-    );
+    let filters = conditions.product_and_place();
     let as_of_sql = binds.date(as_of);
     let limit = binds.push(i64::from(row_cap(Tool::InventoryValuation, query.limit)));
-    let keys: Vec<String> = (0..grouping.len()).map(|i| format!("g{i}")).collect();
     let sql = format!(
         "WITH positions AS (
             SELECT product_id, store_id, SUM(qty) AS qty FROM (
@@ -72,16 +67,11 @@ pub(crate) fn run(
         FROM grouped ORDER BY value DESC, {keys} LIMIT {limit}",
         select = grouping.select(),
         group_by = grouping.exprs(),
-        keys = keys.join(", "),
+        keys = grouping.keys(),
     );
     let rows = connection.query(&sql, &binds.0)?.rows;
     let width = grouping.len();
-    let mut columns: Vec<Column> = grouping
-        .columns
-        .iter()
-        .map(|(key, label, _)| Column::new(key.clone(), label.clone(), ValueFormat::String))
-        .collect();
-    columns.extend([
+    let columns = grouping.table_columns([
         Column::new("qty", "Quantity", ValueFormat::Integer),
         Column::new("value", "Value at cost", ValueFormat::Currency),
         Column::new("products", "Products", ValueFormat::Integer),
@@ -92,13 +82,15 @@ pub(crate) fn run(
     for row in &rows {
         let v = |offset: usize| float_at(row, width + offset);
         totals = (v(3) as u64, v(4), v(5));
-        let mut out = Row::new();
-        for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-            out.insert(key.clone(), cell(at(row, index), ValueFormat::String));
-        }
-        out.insert("qty".into(), number(Some(v(0)), ValueFormat::Integer));
-        out.insert("value".into(), number(Some(v(1)), ValueFormat::Currency));
-        out.insert("products".into(), number(Some(v(2)), ValueFormat::Integer));
+        let mut out = grouping.row(row);
+        put_numbers(
+            &mut out,
+            &[
+                ("qty", Some(v(0)), ValueFormat::Integer),
+                ("value", Some(v(1)), ValueFormat::Currency),
+                ("products", Some(v(2)), ValueFormat::Integer),
+            ],
+        );
         let share = (totals.2 != 0.0).then(|| v(1) / totals.2 * 100.0);
         out.insert("share_pct".into(), number(share, ValueFormat::Percentage));
         table.push(out);

@@ -13,8 +13,8 @@ use serde_json::json;
 use crate::demand::Grouping;
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, plural, say};
-use crate::scope::{Binds, Conditions, FACT_JOINS, conditions, period_or_last, product_and_place};
+use crate::result::{ChartSpec, ToolResult, float_at, kpi, plural, put_numbers, say};
+use crate::scope::{Binds, FACT_JOINS, conditions, period_or_last, product_and_place};
 use crate::{ToolContext, ToolError};
 
 const TOOL: &str = "margin_analysis";
@@ -48,14 +48,9 @@ pub(crate) fn run(
     let (start, end) = period_or_last(query, context.today, 30);
     let mut binds = Binds::default();
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
-    let filters = format!(
-        "{}{}",
-        Conditions::and(&conditions.product),
-        Conditions::and(&conditions.place)
-    );
+    let filters = conditions.product_and_place();
     let (start_sql, end_sql) = (binds.date(start), binds.date(end));
     let limit = binds.push(i64::from(row_cap(Tool::MarginAnalysis, query.limit)));
-    let keys: Vec<String> = (0..grouping.len()).map(|i| format!("g{i}")).collect();
     let order = if list == "below_cost" {
         "revenue - cost ASC"
     } else {
@@ -77,16 +72,11 @@ pub(crate) fn run(
         LIMIT {limit}",
         select = grouping.select(),
         group_by = grouping.exprs(),
-        keys = keys.join(", "),
+        keys = grouping.keys(),
     );
     let rows = connection.query(&sql, &binds.0)?.rows;
     let width = grouping.len();
-    let mut columns: Vec<Column> = grouping
-        .columns
-        .iter()
-        .map(|(key, label, _)| Column::new(key.clone(), label.clone(), ValueFormat::String))
-        .collect();
-    columns.extend([
+    let columns = grouping.table_columns([
         Column::new("revenue", "Revenue", ValueFormat::Currency),
         Column::new("cost", "Cost", ValueFormat::Currency),
         Column::new("margin", "Margin", ValueFormat::Currency),
@@ -110,18 +100,12 @@ pub(crate) fn run(
         let v = |offset: usize| float_at(row, width + offset);
         let (revenue, cost, discount) = (v(0), v(1), v(2));
         totals = (v(4) as u64, v(5), v(6), v(7));
-        let mut out = Row::new();
-        for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-            out.insert(key.clone(), cell(at(row, index), ValueFormat::String));
-        }
+        let mut out = grouping.row(row);
         fill(&mut out, revenue, cost, discount);
         table.push(out);
     }
     let (total_count, revenue, cost, discount) = totals;
-    let mut total_row = Row::new();
-    for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-        total_row.insert(key.clone(), json!(if index == 0 { "Total" } else { "" }));
-    }
+    let mut total_row = grouping.total_row();
     fill(&mut total_row, revenue, cost, discount);
     let margin_pct = (revenue != 0.0).then(|| (revenue - cost) / revenue * 100.0);
     let sentence = if list == "below_cost" {
@@ -184,24 +168,21 @@ fn fill(out: &mut Row, revenue: f64, cost: f64, discount: f64) {
     let gross = revenue + discount;
     let before = (gross != 0.0).then(|| (margin + discount) / gross * 100.0);
     let impact = before.zip(pct).map(|(before, pct)| before - pct);
-    out.insert(
-        "revenue".into(),
-        number(Some(revenue), ValueFormat::Currency),
-    );
-    out.insert("cost".into(), number(Some(cost), ValueFormat::Currency));
-    out.insert("margin".into(), number(Some(margin), ValueFormat::Currency));
-    out.insert("margin_pct".into(), number(pct, ValueFormat::Percentage));
-    out.insert(
-        "discount".into(),
-        number(Some(discount), ValueFormat::Currency),
-    );
-    out.insert(
-        "margin_pct_before_discount".into(),
-        number(before, ValueFormat::Percentage),
-    );
-    out.insert(
-        "discount_impact_pts".into(),
-        number(impact, ValueFormat::Number),
+    put_numbers(
+        out,
+        &[
+            ("revenue", Some(revenue), ValueFormat::Currency),
+            ("cost", Some(cost), ValueFormat::Currency),
+            ("margin", Some(margin), ValueFormat::Currency),
+            ("margin_pct", pct, ValueFormat::Percentage),
+            ("discount", Some(discount), ValueFormat::Currency),
+            (
+                "margin_pct_before_discount",
+                before,
+                ValueFormat::Percentage,
+            ),
+            ("discount_impact_pts", impact, ValueFormat::Number),
+        ],
     );
     out.insert(
         "why".into(),

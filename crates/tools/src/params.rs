@@ -1,6 +1,7 @@
 //! Reading a tool's `params` (a JSON map) into checked values, with defaults, so every tool
 //! reports a wrong parameter the same way: its name, what was given and what fits.
 
+use std::fmt::Display;
 use std::ops::RangeInclusive;
 
 use serde_json::{Map, Value as Json};
@@ -25,6 +26,28 @@ impl<'a> Params<'a> {
         }
     }
 
+    /// The parameter `name`, unless absent or null.
+    fn given(&self, name: &str) -> Option<&'a Json> {
+        self.map.get(name).filter(|value| !value.is_null())
+    }
+
+    /// `value` when in `range`, else an error naming the range.
+    fn within<T: PartialOrd + Display>(
+        &self,
+        name: &str,
+        value: T,
+        range: RangeInclusive<T>,
+    ) -> Result<T, ToolError> {
+        if !range.contains(&value) {
+            return Err(self.invalid(format!(
+                "'{name}' must be between {} and {}, not {value}",
+                range.start(),
+                range.end()
+            )));
+        }
+        Ok(value)
+    }
+
     /// A whole number in `range`, or `default` when absent.
     pub(crate) fn integer(
         &self,
@@ -32,7 +55,7 @@ impl<'a> Params<'a> {
         default: i64,
         range: RangeInclusive<i64>,
     ) -> Result<i64, ToolError> {
-        let Some(given) = self.map.get(name).filter(|value| !value.is_null()) else {
+        let Some(given) = self.given(name) else {
             return Ok(default);
         };
         let value = given
@@ -45,14 +68,7 @@ impl<'a> Params<'a> {
             })
             .or_else(|| given.as_str().and_then(|text| text.trim().parse().ok()))
             .ok_or_else(|| self.invalid(format!("'{name}' must be a whole number, not {given}")))?;
-        if !range.contains(&value) {
-            return Err(self.invalid(format!(
-                "'{name}' must be between {} and {}, not {value}",
-                range.start(),
-                range.end()
-            )));
-        }
-        Ok(value)
+        self.within(name, value, range)
     }
 
     /// A number in `range`, or `default` when absent.
@@ -62,21 +78,14 @@ impl<'a> Params<'a> {
         default: f64,
         range: RangeInclusive<f64>,
     ) -> Result<f64, ToolError> {
-        let Some(given) = self.map.get(name).filter(|value| !value.is_null()) else {
+        let Some(given) = self.given(name) else {
             return Ok(default);
         };
         let value = given
             .as_f64()
             .or_else(|| given.as_str().and_then(|text| text.trim().parse().ok()))
             .ok_or_else(|| self.invalid(format!("'{name}' must be a number, not {given}")))?;
-        if !range.contains(&value) {
-            return Err(self.invalid(format!(
-                "'{name}' must be between {} and {}, not {value}",
-                range.start(),
-                range.end()
-            )));
-        }
-        Ok(value)
+        self.within(name, value, range)
     }
 
     /// One of `allowed` (case-insensitive), or `default` when absent.
@@ -86,7 +95,7 @@ impl<'a> Params<'a> {
         default: &'static str,
         allowed: &[&'static str],
     ) -> Result<&'static str, ToolError> {
-        let Some(given) = self.map.get(name).filter(|value| !value.is_null()) else {
+        let Some(given) = self.given(name) else {
             return Ok(default);
         };
         let text = given

@@ -13,8 +13,8 @@ use serde_json::json;
 use crate::demand::Grouping;
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, say};
-use crate::scope::{Binds, Conditions, FACT_JOINS, conditions, period_or_last, product_and_place};
+use crate::result::{ChartSpec, ToolResult, float_at, kpi, put_numbers, say};
+use crate::scope::{Binds, FACT_JOINS, conditions, period_or_last, product_and_place};
 use crate::{ToolContext, ToolError};
 
 const TOOL: &str = "refund_return_impact";
@@ -31,19 +31,14 @@ pub(crate) fn run(
     let (start, end) = period_or_last(query, context.today, 90);
     let mut binds = Binds::default();
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
-    let filters = format!(
-        "{}{}",
-        Conditions::and(&conditions.product),
-        Conditions::and(&conditions.place)
-    );
+    let filters = conditions.product_and_place();
     let (start_sql, end_sql) = (binds.date(start), binds.date(end));
     let limit = binds.push(i64::from(row_cap(Tool::RefundReturnImpact, query.limit)));
-    let keys: Vec<String> = (0..grouping.len()).map(|i| format!("g{i}")).collect();
     let by_month = query.dimensions.first() == Some(&Dimension::Month);
     let order = if by_month {
-        keys.join(", ")
+        grouping.keys()
     } else {
-        format!("refunds DESC, {}", keys.join(", "))
+        format!("refunds DESC, {}", grouping.keys())
     };
     let sql = format!(
         "WITH grouped AS (
@@ -59,23 +54,11 @@ pub(crate) fn run(
         FROM grouped ORDER BY {order} LIMIT {limit}",
         select = grouping.select(),
         group_by = grouping.exprs(),
-        keys = keys.join(", "),
+        keys = grouping.keys(),
     );
     let rows = connection.query(&sql, &binds.0)?.rows;
     let width = grouping.len();
-    let mut columns: Vec<Column> = grouping
-        .columns
-        .iter()
-        .map(|(key, label, _)| {
-            let format = if key == "month" {
-                ValueFormat::Date
-            } else {
-                ValueFormat::String
-            };
-            Column::new(key.clone(), label.clone(), format)
-        })
-        .collect();
-    columns.extend([
+    let columns = grouping.table_columns([
         Column::new("gross", "Gross sales", ValueFormat::Currency),
         Column::new("refunds", "Refunds", ValueFormat::Currency),
         Column::new("net", "Net sales", ValueFormat::Currency),
@@ -93,10 +76,7 @@ pub(crate) fn run(
     for row in &rows {
         let v = |offset: usize| float_at(row, width + offset);
         totals = [v(4), v(5), v(6), v(7), v(8)];
-        let mut out = Row::new();
-        for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-            out.insert(key.clone(), cell(at(row, index), ValueFormat::String));
-        }
+        let mut out = grouping.row(row);
         fill(&mut out, v(0), v(1), v(2), v(3));
         table.push(out);
     }
@@ -152,23 +132,16 @@ fn fill(out: &mut Row, net: f64, refunds: f64, units: f64, returned: f64) {
     let sold = units + returned;
     let rate = (gross != 0.0).then(|| refunds / gross * 100.0);
     let unit_rate = (sold != 0.0).then(|| returned / sold * 100.0);
-    out.insert("gross".into(), number(Some(gross), ValueFormat::Currency));
-    out.insert(
-        "refunds".into(),
-        number(Some(refunds), ValueFormat::Currency),
-    );
-    out.insert("net".into(), number(Some(net), ValueFormat::Currency));
-    out.insert(
-        "refund_rate_pct".into(),
-        number(rate, ValueFormat::Percentage),
-    );
-    out.insert(
-        "returned_units".into(),
-        number(Some(returned), ValueFormat::Integer),
-    );
-    out.insert(
-        "unit_return_rate_pct".into(),
-        number(unit_rate, ValueFormat::Percentage),
+    put_numbers(
+        out,
+        &[
+            ("gross", Some(gross), ValueFormat::Currency),
+            ("refunds", Some(refunds), ValueFormat::Currency),
+            ("net", Some(net), ValueFormat::Currency),
+            ("refund_rate_pct", rate, ValueFormat::Percentage),
+            ("returned_units", Some(returned), ValueFormat::Integer),
+            ("unit_return_rate_pct", unit_rate, ValueFormat::Percentage),
+        ],
     );
     out.insert(
         "why".into(),

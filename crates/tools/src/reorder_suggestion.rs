@@ -16,7 +16,9 @@ use serde_json::json;
 use crate::demand::{Window, confidence, confidence_note, demand_ctes};
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, plural, say};
+use crate::result::{
+    ChartSpec, ToolResult, at, float_at, kpi, plural, put_numbers, put_texts, say,
+};
 use crate::scope::{Binds, conditions};
 use crate::suggestions::{NewSuggestion, replace_reorder_suggestions};
 use crate::{ToolContext, ToolError};
@@ -95,13 +97,7 @@ pub(crate) fn run(
         });
     }
     let z = z_score(service_level);
-    let window = match &query.period {
-        Some(period) => Window {
-            start: period.start,
-            end: period.end,
-        },
-        None => Window::ending_yesterday(context.today, window_days),
-    };
+    let window = Window::of(query, context.today, window_days);
     let mut binds = Binds::default();
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
     let ctes = demand_ctes(window, &conditions, &mut binds);
@@ -252,42 +248,21 @@ pub(crate) fn run(
             confidence_note(selling_days, window.days()),
         );
         let mut out = Row::new();
-        for (index, key) in ["supplier", "company", "sku", "product"].iter().enumerate() {
-            out.insert((*key).into(), cell(at(row, index), ValueFormat::String));
-        }
-        out.insert(
-            "available".into(),
-            number(Some(available), ValueFormat::Integer),
-        );
-        out.insert(
-            "incoming".into(),
-            number(Some(incoming), ValueFormat::Integer),
-        );
-        out.insert(
-            "velocity".into(),
-            number(Some(velocity), ValueFormat::Number),
-        );
-        out.insert(
-            "lead_time_days".into(),
-            number(Some(lead), ValueFormat::Integer),
-        );
-        out.insert(
-            "safety_stock".into(),
-            number(Some(safety), ValueFormat::Number),
-        );
-        out.insert(
-            "reorder_point".into(),
-            number(Some(reorder_point), ValueFormat::Number),
-        );
-        out.insert("qty".into(), number(Some(qty), ValueFormat::Integer));
-        out.insert(
-            "unit_price".into(),
-            number(Some(price), ValueFormat::Currency),
-        );
-        out.insert("amount".into(), number(Some(amount), ValueFormat::Currency));
-        out.insert(
-            "order_total".into(),
-            number(Some(order_total), ValueFormat::Currency),
+        put_texts(&mut out, row, &["supplier", "company", "sku", "product"]);
+        put_numbers(
+            &mut out,
+            &[
+                ("available", Some(available), ValueFormat::Integer),
+                ("incoming", Some(incoming), ValueFormat::Integer),
+                ("velocity", Some(velocity), ValueFormat::Number),
+                ("lead_time_days", Some(lead), ValueFormat::Integer),
+                ("safety_stock", Some(safety), ValueFormat::Number),
+                ("reorder_point", Some(reorder_point), ValueFormat::Number),
+                ("qty", Some(qty), ValueFormat::Integer),
+                ("unit_price", Some(price), ValueFormat::Currency),
+                ("amount", Some(amount), ValueFormat::Currency),
+                ("order_total", Some(order_total), ValueFormat::Currency),
+            ],
         );
         out.insert("confidence".into(), json!(grade));
         out.insert("why".into(), json!(reason.clone()));

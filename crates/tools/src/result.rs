@@ -94,6 +94,20 @@ pub(crate) fn number(value: Option<f64>, format: ValueFormat) -> Json {
         .unwrap_or(Json::Null)
 }
 
+/// Number cells `(key, value, format)` into `row`, each as [`number`] writes it.
+pub(crate) fn put_numbers(row: &mut Row, cells: &[(&str, Option<f64>, ValueFormat)]) {
+    for &(key, value, format) in cells {
+        row.insert(key.into(), number(value, format));
+    }
+}
+
+/// Text cells into `row`: `keys[i]` from the store value at position `i`.
+pub(crate) fn put_texts(out: &mut Row, row: &[Value], keys: &[&str]) {
+    for (index, key) in keys.iter().enumerate() {
+        out.insert((*key).into(), cell(at(row, index), ValueFormat::String));
+    }
+}
+
 /// A cell from a store value, shown in `format`.
 pub(crate) fn cell(value: &Value, format: ValueFormat) -> Json {
     match (value, format) {

@@ -121,6 +121,40 @@ impl Conditions {
             .map(|condition| format!(" AND {condition}"))
             .collect()
     }
+
+    /// `AND …` for the product conditions, then the place conditions.
+    pub(crate) fn product_and_place(&self) -> String {
+        format!(
+            "{}{}",
+            Conditions::and(&self.product),
+            Conditions::and(&self.place)
+        )
+    }
+}
+
+/// `AND expr IN ($1, …)` (or `NOT IN`) for every filter, over the column `expression` names
+/// for its field (an error for a field it does not know).
+pub(crate) fn filter_conditions(
+    filters: &[Filter],
+    expression: impl Fn(Dimension) -> Result<&'static str, ToolError>,
+    binds: &mut Binds,
+) -> Result<String, ToolError> {
+    let mut conditions = String::new();
+    for filter in filters {
+        let expr = expression(filter.field)?;
+        let values: Vec<String> = filter
+            .values
+            .iter()
+            .map(|v| binds.push(v.as_str()))
+            .collect();
+        let operator = if filter.op == FilterOp::In {
+            "IN"
+        } else {
+            "NOT IN"
+        };
+        conditions.push_str(&format!(" AND {expr} {operator} ({})", values.join(", ")));
+    }
+    Ok(conditions)
 }
 
 /// Turns the query's filters into SQL conditions; a filter on a dimension outside `allowed`

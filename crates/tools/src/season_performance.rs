@@ -17,8 +17,8 @@ use serde_json::json;
 use crate::demand::Grouping;
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, say};
-use crate::scope::{Binds, Conditions, conditions};
+use crate::result::{ChartSpec, ToolResult, float_at, kpi, put_numbers, say};
+use crate::scope::{Binds, conditions};
 use crate::{ToolContext, ToolError};
 
 const TOOL: &str = "season_performance";
@@ -127,11 +127,7 @@ pub(crate) fn run(
         .cloned()
         .collect();
     let conditions = conditions(TOOL, &other_filters, &[], &mut binds)?;
-    let filters = format!(
-        "{}{}",
-        Conditions::and(&conditions.product),
-        Conditions::and(&conditions.place)
-    );
+    let filters = conditions.product_and_place();
     let (current_tag, previous_tag) = (
         binds.push(season.tag.as_str()),
         binds.push(previous.tag.as_str()),
@@ -139,13 +135,6 @@ pub(crate) fn run(
     let (start, end) = (binds.date(season.start), binds.date(as_of));
     let (previous_start, previous_end) = (binds.date(previous.start), binds.date(previous_as_of));
     let limit = binds.push(i64::from(row_cap(Tool::SeasonPerformance, query.limit)));
-    let keys: Vec<String> = (0..grouping.len()).map(|i| format!("g{i}")).collect();
-    let join_on = |other: &str| {
-        keys.iter()
-            .map(|k| format!("k.{k} = {other}.{k}"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    };
     let joins = "JOIN silver.product p ON p.id = x.product_id
         JOIN silver.store s ON s.id = x.store_id
         JOIN silver.company c ON c.id = s.company_id
@@ -183,20 +172,15 @@ pub(crate) fn run(
         LIMIT {limit}",
         select = grouping.select(),
         group_by = grouping.exprs(),
-        keys = keys.join(", "),
-        k_keys = keys.iter().map(|k| format!("k.{k}")).collect::<Vec<_>>().join(", "),
-        on_sales = join_on("sa"),
-        on_stock = join_on("st"),
-        on_previous = join_on("ps"),
+        keys = grouping.keys(),
+        k_keys = grouping.keys_of("k"),
+        on_sales = grouping.join_on("sa"),
+        on_stock = grouping.join_on("st"),
+        on_previous = grouping.join_on("ps"),
     );
     let rows = connection.query(&sql, &binds.0)?.rows;
     let width = grouping.len();
-    let mut columns: Vec<Column> = grouping
-        .columns
-        .iter()
-        .map(|(key, label, _)| Column::new(key.clone(), label.clone(), ValueFormat::String))
-        .collect();
-    columns.extend([
+    let columns = grouping.table_columns([
         Column::new("units", "Units", ValueFormat::Integer),
         Column::new("revenue", "Revenue", ValueFormat::Currency),
         Column::new("on_hand", "On hand", ValueFormat::Integer),
@@ -237,22 +221,14 @@ pub(crate) fn run(
         for (sum, figure) in total.iter_mut().zip(figures) {
             *sum += figure;
         }
-        let mut out = Row::new();
-        for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-            let value = if dimensions.is_empty() {
-                json!(season.tag)
-            } else {
-                cell(at(row, index), ValueFormat::String)
-            };
-            out.insert(key.clone(), value);
+        let mut out = grouping.row(row);
+        if dimensions.is_empty() {
+            out.insert("season".into(), json!(season.tag));
         }
         fill(&mut out, figures, &sell_through, &season, &previous);
         table.push(out);
     }
-    let mut total_row = Row::new();
-    for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-        total_row.insert(key.clone(), json!(if index == 0 { "Total" } else { "" }));
-    }
+    let mut total_row = grouping.total_row();
     fill(&mut total_row, total, &sell_through, &season, &previous);
     let current_through = sell_through(total[0], total[2]);
     let previous_through = sell_through(total[3], total[5]);
@@ -350,37 +326,26 @@ fn fill(
 ) {
     let current = sell_through(units, on_hand);
     let before = sell_through(previous_units, previous_on_hand);
-    out.insert("units".into(), number(Some(units), ValueFormat::Integer));
-    out.insert(
-        "revenue".into(),
-        number(Some(revenue), ValueFormat::Currency),
-    );
-    out.insert(
-        "on_hand".into(),
-        number(Some(on_hand), ValueFormat::Integer),
-    );
-    out.insert(
-        "sell_through_pct".into(),
-        number(current, ValueFormat::Percentage),
-    );
-    out.insert(
-        "previous_units".into(),
-        number(Some(previous_units), ValueFormat::Integer),
-    );
-    out.insert(
-        "previous_revenue".into(),
-        number(Some(previous_revenue), ValueFormat::Currency),
-    );
-    out.insert(
-        "previous_sell_through_pct".into(),
-        number(before, ValueFormat::Percentage),
-    );
-    out.insert(
-        "revenue_change_pct".into(),
-        number(
-            change_pct(revenue, previous_revenue),
-            ValueFormat::Percentage,
-        ),
+    put_numbers(
+        out,
+        &[
+            ("units", Some(units), ValueFormat::Integer),
+            ("revenue", Some(revenue), ValueFormat::Currency),
+            ("on_hand", Some(on_hand), ValueFormat::Integer),
+            ("sell_through_pct", current, ValueFormat::Percentage),
+            ("previous_units", Some(previous_units), ValueFormat::Integer),
+            (
+                "previous_revenue",
+                Some(previous_revenue),
+                ValueFormat::Currency,
+            ),
+            ("previous_sell_through_pct", before, ValueFormat::Percentage),
+            (
+                "revenue_change_pct",
+                change_pct(revenue, previous_revenue),
+                ValueFormat::Percentage,
+            ),
+        ],
     );
     out.insert(
         "why".into(),

@@ -15,7 +15,7 @@ use serde_json::{Value as Json, json};
 use crate::demand::{DEMAND_JOINS, Grouping, Window, confidence, confidence_note, demand_ctes};
 use crate::params::Params;
 use crate::registry::row_cap;
-use crate::result::{ChartSpec, ToolResult, at, cell, float_at, kpi, number, plural, say};
+use crate::result::{ChartSpec, ToolResult, at, float_at, kpi, plural, put_numbers, say};
 use crate::scope::{Binds, conditions};
 use crate::{ToolContext, ToolError};
 
@@ -53,13 +53,7 @@ pub(crate) fn run(
         .map(|_| params.integer("horizon_days", 0, 1..=3650))
         .transpose()?;
     let window_days = params.integer("window_days", 28, 7..=365)?;
-    let window = match &query.period {
-        Some(period) => Window {
-            start: period.start,
-            end: period.end,
-        },
-        None => Window::ending_yesterday(context.today, window_days),
-    };
+    let window = Window::of(query, context.today, window_days);
     let grouping = Grouping::new(TOOL, &query.dimensions)?;
     let mut binds = Binds::default();
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
@@ -73,7 +67,6 @@ pub(crate) fn run(
     };
     let cap = row_cap(Tool::StockCoverage, query.limit);
     let limit = binds.push(cap as i64);
-    let order: Vec<String> = (0..grouping.len()).map(|i| format!("g{i}")).collect();
     let sql = format!(
         "WITH {ctes},
         grouped AS (
@@ -99,18 +92,13 @@ pub(crate) fn run(
         LIMIT {limit}",
         select = grouping.select(),
         group_by = grouping.exprs(),
-        order_cols = order.join(", "),
-        order_by = order.join(", "),
+        order_cols = grouping.keys(),
+        order_by = grouping.keys(),
         urgent = URGENT_DAYS,
     );
     let rows = connection.query(&sql, &binds.0)?.rows;
     let width = grouping.len();
-    let mut columns: Vec<Column> = grouping
-        .columns
-        .iter()
-        .map(|(key, label, _)| Column::new(key.clone(), label.clone(), ValueFormat::String))
-        .collect();
-    columns.extend([
+    let columns = grouping.table_columns([
         Column::new("available", "Available", ValueFormat::Integer),
         Column::new("incoming", "Incoming", ValueFormat::Integer),
         Column::new("velocity", "Units/day", ValueFormat::Number),
@@ -131,24 +119,17 @@ pub(crate) fn run(
         total_count = value(9) as u64;
         urgent_count = value(10) as u64;
         idle_count = value(11) as u64;
-        let mut out = Row::new();
-        for (index, (key, _, _)) in grouping.columns.iter().enumerate() {
-            out.insert(key.clone(), cell(at(row, index), ValueFormat::String));
-        }
+        let mut out = grouping.row(row);
         let stockout = cover.map(|days| context.today + Duration::days(days.floor() as i64));
-        out.insert(
-            "available".into(),
-            number(Some(available), ValueFormat::Integer),
+        put_numbers(
+            &mut out,
+            &[
+                ("available", Some(available), ValueFormat::Integer),
+                ("incoming", Some(incoming), ValueFormat::Integer),
+                ("velocity", Some(velocity), ValueFormat::Number),
+                ("cover_days", cover, ValueFormat::Number),
+            ],
         );
-        out.insert(
-            "incoming".into(),
-            number(Some(incoming), ValueFormat::Integer),
-        );
-        out.insert(
-            "velocity".into(),
-            number(Some(velocity), ValueFormat::Number),
-        );
-        out.insert("cover_days".into(), number(cover, ValueFormat::Number));
         out.insert(
             "stockout_date".into(),
             stockout.map_or(Json::Null, |day| Json::String(day.to_string())),

@@ -29,6 +29,7 @@ use crate::routes::{auth, chat, conversations, dictionary, health};
         dictionary::remove_synonym,
         dictionary::put_season,
         dictionary::remove_season,
+        dictionary::put_fiscal_year,
     )
 )]
 struct ApiDoc;

@@ -45,6 +45,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/dictionary", get(dictionary::show))
         .route("/api/v1/dictionary/synonyms", post(dictionary::add_synonym))
         .route(
+            "/api/v1/dictionary/fiscal-year",
+            put(dictionary::put_fiscal_year),
+        )
+        .route(
             "/api/v1/dictionary/synonyms/{id}",
             delete(dictionary::remove_synonym),
         )

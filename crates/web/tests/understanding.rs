@@ -203,3 +203,59 @@ async fn administrators_edit_the_dictionary_at_run_time() {
         "not_found"
     );
 }
+
+#[tokio::test]
+async fn the_fiscal_year_is_a_setting_administrators_change() {
+    let app = TestApp::start().await;
+    let anna = app.token("anna").await;
+    let ben = app.token("ben").await;
+    let client = Client::new();
+    let question = json!({"message": "revenue by store last fiscal year"});
+
+    // January by default: the fiscal year is the calendar year.
+    let body = chat(&app, &ben, question.clone()).await;
+    assert_eq!(body["meta"]["query"]["period"]["start"], "2025-01-01");
+    assert_eq!(body["meta"]["query"]["period"]["end"], "2025-12-31");
+
+    let set = |token: &str, month: Json| {
+        client
+            .put(app.url("/api/v1/dictionary/fiscal-year"))
+            .bearer_auth(token)
+            .json(&json!({ "start_month": month }))
+            .send()
+    };
+    assert_eq!(
+        set(&ben, json!(10)).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        error_code(
+            set(&anna, json!(13)).await.unwrap(),
+            StatusCode::BAD_REQUEST
+        )
+        .await,
+        "bad_request"
+    );
+    assert_eq!(
+        set(&anna, json!(10)).await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    // October: FY2026 ran from 2025-10-01 to 2026-09-30, read at once by everyone.
+    let body = chat(&app, &ben, question).await;
+    assert_eq!(body["meta"]["query"]["period"]["start"], "2025-10-01");
+    assert_eq!(body["meta"]["query"]["period"]["end"], "2026-09-30");
+    let body = chat(&app, &ben, json!({"message": "revenue FYTD"})).await;
+    assert_eq!(body["meta"]["query"]["period"]["start"], "2026-10-01");
+    assert_eq!(body["meta"]["query"]["period"]["end"], "2026-11-15");
+    let dictionary: Json = client
+        .get(app.url("/api/v1/dictionary"))
+        .bearer_auth(&ben)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(dictionary["fiscal_year_start_month"], 10);
+}

@@ -25,6 +25,12 @@ pub enum DictionaryCommand {
     /// Remove a synonym (by id, see `list`) or a season (by code).
     #[command(subcommand)]
     Remove(RemoveCommand),
+    /// Show, or set, the month fiscal years start in (1-12), e.g. `fiscal-year 10` for
+    /// October; fiscal years are named after the year they end in (FY2026).
+    FiscalYear {
+        #[arg(value_parser = clap::value_parser!(u32).range(1..=12))]
+        start_month: Option<u32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +117,13 @@ pub fn run(settings: &Settings, command: DictionaryCommand) -> anyhow::Result<Ex
             dictionary::remove_synonym(connection, id)?;
             println!("Synonym {id} removed.");
         }
+        DictionaryCommand::FiscalYear { start_month } => {
+            if let Some(month) = start_month {
+                dictionary::set_fiscal_year_start(connection, month)?;
+            }
+            let month = dictionary::load(connection)?.fiscal_year_start_month;
+            println!("Fiscal years start on the first of {}.", month_name(month));
+        }
         DictionaryCommand::Remove(RemoveCommand::Season { code }) => {
             dictionary::remove_season(connection, &code)?;
             println!("Season {code} removed.");
@@ -133,6 +146,7 @@ fn list(connection: &dyn analyst_store::Connection, json: bool) -> anyhow::Resul
             "seasons": found.seasons.iter().map(|s| serde_json::json!({
                 "code": s.code, "name": s.name, "start": s.start, "end": s.end, "tag": s.tag,
             })).collect::<Vec<_>>(),
+            "fiscal_year_start_month": found.fiscal_year_start_month,
         });
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
@@ -167,5 +181,14 @@ fn list(connection: &dyn analyst_store::Connection, json: bool) -> anyhow::Resul
         ]);
     }
     println!("{seasons}");
+    println!(
+        "Fiscal years start on the first of {}.",
+        month_name(found.fiscal_year_start_month)
+    );
     Ok(())
+}
+
+fn month_name(month: u32) -> String {
+    chrono::Month::try_from(u8::try_from(month).unwrap_or(1))
+        .map_or_else(|_| month.to_string(), |month| month.name().to_string())
 }

@@ -55,6 +55,14 @@ pub(crate) struct DictionaryView {
     dimensions: Vec<DimensionView>,
     synonyms: Vec<SynonymView>,
     seasons: Vec<SeasonView>,
+    /// The month (1-12) fiscal years start in; they are named after the year they end in.
+    fiscal_year_start_month: u32,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub(crate) struct FiscalYearView {
+    /// 1 (January) to 12 (December).
+    start_month: u32,
 }
 
 fn view(dictionary: Dictionary) -> DictionaryView {
@@ -90,6 +98,7 @@ fn view(dictionary: Dictionary) -> DictionaryView {
                 tag: s.tag,
             })
             .collect(),
+        fiscal_year_start_month: dictionary.fiscal_year_start_month,
     }
 }
 
@@ -240,6 +249,31 @@ pub(crate) async fn remove_season(
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets the month fiscal years start in (administrators).
+#[utoipa::path(put, path = "/api/v1/dictionary/fiscal-year", tag = "dictionary",
+    request_body = FiscalYearView,
+    responses((status = 200, body = FiscalYearView), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn put_fiscal_year(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(session): CurrentUser,
+    _: Admin,
+    Body(request): Body<FiscalYearView>,
+) -> Result<Json<FiscalYearView>, AppError> {
+    let user = session.user;
+    let month = request.start_month;
+    state
+        .run(move |connection, _| {
+            dictionary::set_fiscal_year_start(connection, month)?;
+            let detail = format!("fiscal years start in month {month}");
+            audit(connection, &user, ip.as_deref(), &detail)?;
+            Ok(())
+        })
+        .await?;
+    Ok(Json(FiscalYearView { start_month: month }))
 }
 
 /// Records a dictionary edit in the audit log.
