@@ -173,15 +173,7 @@ async fn conversations_are_private_and_remember_their_questions() {
 
     // Ben sees none of it and cannot continue or delete it.
     let client = Client::new();
-    let list: Json = client
-        .get(app.url("/api/v1/conversations"))
-        .bearer_auth(&ben)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Json = app.get_json(&ben, "/api/v1/conversations").await;
     assert_eq!(list["conversations"], json!([]));
     let path = format!("/api/v1/conversations/{id}");
     let response = client
@@ -527,15 +519,7 @@ async fn bad_bodies_get_a_clear_400() {
         "payload_too_large"
     );
     // Nothing was stored for refused questions.
-    let list: Json = client
-        .get(app.url("/api/v1/conversations"))
-        .bearer_auth(&ben)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Json = app.get_json(&ben, "/api/v1/conversations").await;
     assert_eq!(list["conversations"], json!([]));
 }
 

@@ -91,15 +91,7 @@ async fn administrators_edit_the_dictionary_at_run_time() {
     let ben = app.token("ben").await;
     let client = Client::new();
 
-    let dictionary: Json = client
-        .get(app.url("/api/v1/dictionary"))
-        .bearer_auth(&ben)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let dictionary: Json = app.get_json(&ben, "/api/v1/dictionary").await;
     let synonyms = dictionary["synonyms"].as_array().unwrap();
     let str_alias = synonyms
         .iter()
@@ -248,14 +240,6 @@ async fn the_fiscal_year_is_a_setting_administrators_change() {
     let body = chat(&app, &ben, json!({"message": "revenue FYTD"})).await;
     assert_eq!(body["meta"]["query"]["period"]["start"], "2026-10-01");
     assert_eq!(body["meta"]["query"]["period"]["end"], "2026-11-15");
-    let dictionary: Json = client
-        .get(app.url("/api/v1/dictionary"))
-        .bearer_auth(&ben)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let dictionary: Json = app.get_json(&ben, "/api/v1/dictionary").await;
     assert_eq!(dictionary["fiscal_year_start_month"], 10);
 }

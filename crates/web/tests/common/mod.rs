@@ -115,6 +115,18 @@ impl TestApp {
         body["token"].as_str().unwrap().to_string()
     }
 
+    /// `GET path` with a bearer token: the JSON body of a 200 answer.
+    pub async fn get_json(&self, token: &str, path: &str) -> Json {
+        let response = Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.unwrap()
+    }
+
     /// Asks a question with a bearer token.
     pub async fn ask(&self, token: &str, body: Json) -> Response {
         Client::new()
