@@ -3,6 +3,7 @@
 
 mod answer;
 mod asking;
+mod cache;
 mod chart;
 mod chat;
 pub mod conversations;
@@ -10,6 +11,7 @@ mod narrate;
 mod tools_answer;
 mod vocabulary;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use analyst_core::answer::{Meta, ToolCall};
@@ -21,6 +23,7 @@ use chrono::{Duration, NaiveDate};
 
 pub use answer::build_answer;
 pub use asking::ask_in_conversation;
+pub use cache::AnswerCache;
 pub use chat::{ChatError, ChatReply, ChatTurn, DEFAULT_WORKSPACE, MAX_MESSAGE_CHARS, chat};
 pub use vocabulary::load_vocabulary;
 
@@ -42,6 +45,18 @@ pub const DETERMINISTIC_ROUTE: &str = "deterministic";
 pub struct AskContext {
     /// The day relative periods ("last month") are computed from.
     pub today: NaiveDate,
+    /// Answers already given at the current version of the data, when the caller keeps them.
+    pub answers: Option<Arc<AnswerCache>>,
+}
+
+impl AskContext {
+    /// Questions asked on `today`, without a cache.
+    pub const fn on(today: NaiveDate) -> AskContext {
+        AskContext {
+            today,
+            answers: None,
+        }
+    }
 }
 
 /// Answers a question in plain language. Never fails: problems become error answers that say
@@ -68,6 +83,17 @@ pub fn answer_query(
     if query.period.is_none() {
         query.period = Some(default_period(context.today));
     }
+    let cached = context
+        .answers
+        .as_ref()
+        .map(|answers| (answers, cache::key(&query, context.today)));
+    if let Some((answers, key)) = &cached
+        && let Some(mut answer) = answers.get(key)
+    {
+        answer.meta.cached = true;
+        answer.meta.total_time_ms = elapsed_ms(started);
+        return answer;
+    }
     let mut meta = Meta {
         route: DETERMINISTIC_ROUTE.into(),
         tool: Some(query.tool.name().into()),
@@ -92,7 +118,11 @@ pub fn answer_query(
     meta.sql = Some(result.sql.clone());
     meta.data_as_of = data_as_of(connection);
     meta.total_time_ms = execution_time_ms;
-    build_answer(&query, &result, meta)
+    let answer = build_answer(&query, &result, meta);
+    if let Some((answers, key)) = cached {
+        answers.put(key, &answer);
+    }
+    answer
 }
 
 /// Questions that name no period look at the last 30 whole days; the answer says so.

@@ -40,12 +40,10 @@ fn sql_total(connection: &dyn Connection, sql: &str, params: &[Value]) -> f64 {
         .unwrap()
 }
 
-const CONTEXT: AskContext = AskContext {
-    today: match NaiveDate::from_ymd_opt(2026, 11, 15) {
-        Some(d) => d,
-        None => NaiveDate::MIN,
-    },
-};
+const CONTEXT: AskContext = AskContext::on(match NaiveDate::from_ymd_opt(2026, 11, 15) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+});
 
 #[test]
 fn a_grouped_answer_has_the_contract_shape_and_true_figures() {

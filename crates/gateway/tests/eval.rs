@@ -42,7 +42,7 @@ fn the_question_set_is_understood_end_to_end() {
             connection.as_ref(),
             &vocabulary,
             &case.question,
-            &AskContext { today: case.today },
+            &AskContext::on(case.today),
         );
         assert!(!answer.answer.is_empty(), "{}: an empty answer", case.id);
         // Sales answers must carry their figures; tool answers are the tools' business, and

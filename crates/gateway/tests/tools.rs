@@ -34,13 +34,7 @@ fn store() -> (tempfile::TempDir, Box<dyn Connection>) {
 
 fn ask(connection: &dyn Connection, query: &str) -> serde_json::Value {
     let query: SemanticQuery = serde_json::from_str(query).unwrap();
-    let answer = answer_query(
-        connection,
-        query,
-        &AskContext {
-            today: day("2026-11-15"),
-        },
-    );
+    let answer = answer_query(connection, query, &AskContext::on(day("2026-11-15")));
     serde_json::to_value(&answer).unwrap()
 }
 

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use analyst_gateway::AnswerCache;
 use analyst_nlu::Vocabulary;
 use analyst_store::{Connection, Pool, Value};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -46,6 +47,9 @@ impl Default for WebSettings {
 
 const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// Answers the server keeps for repeated questions (each a few kilobytes).
+const ANSWERS_KEPT: usize = 2_000;
+
 /// When the aggregates were last rebuilt, and the dictionary's revision.
 type VocabularyVersion = (Option<NaiveDateTime>, i64);
 
@@ -57,6 +61,8 @@ pub struct Shared {
     pub(crate) settings: WebSettings,
     /// The vocabulary and the data version and dictionary revision it was read at.
     vocabulary: Mutex<Option<(VocabularyVersion, Arc<Vocabulary>)>>,
+    /// Answers given at the current version of the data and dictionary.
+    pub(crate) answers: Arc<AnswerCache>,
     pub(crate) login_by_account: Limiter,
     pub(crate) login_by_ip: Limiter,
     pub(crate) chat: Limiter,
@@ -78,6 +84,7 @@ impl AppState {
             chat: Limiter::new(settings.chat_per_minute, Duration::from_secs(60)),
             metrics: Metrics::new(),
             vocabulary: Mutex::new(None),
+            answers: Arc::new(AnswerCache::new(ANSWERS_KEPT)),
             pool,
             settings,
         }))
@@ -105,7 +112,7 @@ impl AppState {
     }
 
     /// The vocabulary of the data, read again when the aggregates were rebuilt or the
-    /// dictionary was edited since.
+    /// dictionary was edited since; the answers kept are forgotten then too.
     pub(crate) fn vocabulary(
         &self,
         connection: &dyn Connection,
@@ -116,6 +123,8 @@ impl AppState {
             .and_then(Value::as_timestamp);
         let revision = analyst_semantic::dictionary::revision(connection)?;
         let version = (refreshed, revision);
+        self.answers
+            .at_version(&format!("{refreshed:?}/{revision}"));
         let mut cached = self
             .vocabulary
             .lock()

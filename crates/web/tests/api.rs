@@ -53,7 +53,7 @@ async fn the_chat_answers_with_the_contract_and_the_same_figures_as_the_cli() {
         &*connection,
         &vocabulary,
         question,
-        &AskContext { today: day(TODAY) },
+        &AskContext::on(day(TODAY)),
     );
     let direct = serde_json::to_value(&direct).unwrap();
     assert_eq!(body["table"]["rows"], direct["table"]["rows"]);

@@ -243,3 +243,30 @@ async fn the_fiscal_year_is_a_setting_administrators_change() {
     let dictionary: Json = app.get_json(&ben, "/api/v1/dictionary").await;
     assert_eq!(dictionary["fiscal_year_start_month"], 10);
 }
+
+#[tokio::test]
+async fn repeated_questions_are_answered_from_the_cache_until_the_dictionary_changes() {
+    let app = TestApp::start().await;
+    let anna = app.token("anna").await;
+    let ben = app.token("ben").await;
+    let question = json!({"message": "revenue by brand last month"});
+    let first = chat(&app, &ben, question.clone()).await;
+    assert_eq!(first["meta"]["cached"], false);
+    // Another user, other words, the same query: the same figures, from the cache.
+    let second = chat(&app, &anna, json!({"message": "sales by brand last month"})).await;
+    assert_eq!(second["meta"]["cached"], true);
+    assert_eq!(second["table"], first["table"]);
+    assert_eq!(second["kpis"], first["kpis"]);
+    // An edit of the dictionary is a new version: the next answer is computed again.
+    let response = Client::new()
+        .put(app.url("/api/v1/dictionary/fiscal-year"))
+        .bearer_auth(&anna)
+        .json(&json!({"start_month": 4}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let third = chat(&app, &ben, question).await;
+    assert_eq!(third["meta"]["cached"], false);
+    assert_eq!(third["table"], first["table"]);
+}

@@ -25,9 +25,7 @@ pub fn run(settings: &Settings, args: AskArgs) -> anyhow::Result<ExitCode> {
     }
     let connection = open_with_data(settings)?;
     let vocabulary = load_vocabulary(connection.as_ref())?;
-    let context = AskContext {
-        today: settings.today,
-    };
+    let context = AskContext::on(settings.today);
     let answer = ask(connection.as_ref(), &vocabulary, &question, &context);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&answer)?);

@@ -73,7 +73,7 @@ pub struct BenchArgs {
 
 pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 15).context("bench date")?;
-    let context = AskContext { today };
+    let context = AskContext::on(today);
     for &lines in &args.lines {
         let dir = tempfile::tempdir().context("creating a temporary store directory")?;
         let connection = analyst_store::open(

@@ -69,7 +69,7 @@ pub fn run(settings: &Settings, args: EvalArgs) -> anyhow::Result<ExitCode> {
             connection.as_ref(),
             &vocabulary,
             &case.question,
-            &AskContext { today: case.today },
+            &AskContext::on(case.today),
         );
         let verdict = judge(&case.expect, answer.meta.query.as_ref());
         results.push(CaseResult {

@@ -23,9 +23,7 @@ pub fn run(settings: &Settings, args: QueryArgs) -> anyhow::Result<ExitCode> {
         serde_json::from_str(&args.query).context("the semantic query is not valid")?;
     query.validate()?;
     let connection = open_with_data(settings)?;
-    let context = AskContext {
-        today: settings.today,
-    };
+    let context = AskContext::on(settings.today);
     let answer = answer_query(connection.as_ref(), query, &context);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&answer)?);

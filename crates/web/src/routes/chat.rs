@@ -67,6 +67,7 @@ pub(crate) async fn ask(
             };
             let context = AskContext {
                 today: state.today(),
+                answers: Some(state.answers.clone()),
             };
             Ok(chat(connection, &vocabulary, &turn, &context)?)
         })
