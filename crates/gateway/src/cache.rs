@@ -41,15 +41,6 @@ impl AnswerCache {
         }
     }
 
-    /// How many answers are kept.
-    pub fn len(&self) -> usize {
-        self.lock().answers.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub(crate) fn get(&self, key: &str) -> Option<Answer> {
         self.lock().answers.get(key).cloned()
     }

@@ -3,32 +3,16 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-use analyst_core::{Compare, CompareKind, Dimension, Filter, Measure, Period, SemanticQuery};
-use analyst_demo::{DemoConfig, install};
-use analyst_gateway::{AskContext, answer_query, ask, load_vocabulary};
-use analyst_store::{AccessMode, Connection, Location, Value};
-use chrono::NaiveDate;
+mod common;
 
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
+use analyst_core::{Compare, CompareKind, Dimension, Filter, Measure, Period, SemanticQuery};
+use analyst_gateway::{AskContext, answer_query, ask, load_vocabulary};
+use analyst_store::{Connection, Value};
+use chrono::NaiveDate;
+use common::{day, demo_store};
 
 fn store() -> (tempfile::TempDir, Box<dyn Connection>) {
-    let dir = tempfile::tempdir().unwrap();
-    let connection = analyst_store::open(
-        &Location::DataDir(dir.path().to_path_buf()),
-        AccessMode::ReadWrite,
-    )
-    .unwrap();
-    let config = DemoConfig {
-        lines: 15_000,
-        seed: 3,
-        start_date: day("2024-01-01"),
-        end_date: day("2026-11-14"),
-        id_base: 0,
-    };
-    install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
-    (dir, connection)
+    demo_store(15_000, 3)
 }
 
 fn sql_total(connection: &dyn Connection, sql: &str, params: &[Value]) -> f64 {

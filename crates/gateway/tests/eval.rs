@@ -5,11 +5,11 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+mod common;
+
 use analyst_core::eval::{judge, parse_cases};
-use analyst_demo::{DemoConfig, install};
 use analyst_gateway::{AskContext, ask, load_vocabulary};
-use analyst_store::{AccessMode, Location};
-use chrono::NaiveDate;
+use common::demo_store;
 
 const QUESTIONS: &str = include_str!("../../../eval/questions.jsonl");
 
@@ -18,20 +18,7 @@ const REQUIRED_PASSES: usize = 29;
 
 #[test]
 fn the_question_set_is_understood_end_to_end() {
-    let dir = tempfile::tempdir().unwrap();
-    let connection = analyst_store::open(
-        &Location::DataDir(dir.path().to_path_buf()),
-        AccessMode::ReadWrite,
-    )
-    .unwrap();
-    let config = DemoConfig {
-        lines: 20_000,
-        seed: 42,
-        start_date: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-        end_date: NaiveDate::from_ymd_opt(2026, 11, 14).unwrap(),
-        id_base: 0,
-    };
-    install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
+    let (_dir, connection) = demo_store(20_000, 42);
     let vocabulary = load_vocabulary(connection.as_ref()).unwrap();
 
     let cases = parse_cases(QUESTIONS).unwrap();

@@ -6,7 +6,7 @@ use chrono::{Months, NaiveDate};
 
 use crate::calendar;
 use crate::compare::PREVIOUS_WORDS;
-use crate::points::{Found, year_word};
+use crate::points::{Found, named, year_word};
 use crate::text::{Tokens, is_number};
 
 /// Words this module understands (for spelling correction).
@@ -20,12 +20,7 @@ pub(crate) fn read(tokens: &Tokens, i: usize, today: NaiveDate, start_month: u32
     } else {
         1
     };
-    let found = |len: usize, range: (NaiveDate, NaiveDate)| {
-        let (start, end) = calendar::clamp(range, today);
-        tokens
-            .span_free(i, len)
-            .then_some(Found { len, start, end })
-    };
+    let found = |len: usize, range: (NaiveDate, NaiveDate)| named(tokens, i, len, range, today);
     let current = calendar::fiscal_year_start(today, start_month)?;
     let word = tokens.word(i);
     if word == "fytd" {

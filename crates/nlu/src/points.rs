@@ -35,12 +35,7 @@ pub(crate) fn count_word(word: &str) -> Option<u32> {
 /// year. Named periods still running end today.
 pub(crate) fn point(tokens: &Tokens, i: usize, today: NaiveDate) -> Option<Found> {
     let word = tokens.word(i);
-    let found = |len: usize, range: (NaiveDate, NaiveDate)| {
-        let (start, end) = calendar::clamp(range, today);
-        tokens
-            .span_free(i, len)
-            .then_some(Found { len, start, end })
-    };
+    let found = |len: usize, range: (NaiveDate, NaiveDate)| named(tokens, i, len, range, today);
     if let Ok(day) = NaiveDate::parse_from_str(word, "%Y-%m-%d") {
         return tokens.span_free(i, 1).then_some(Found {
             len: 1,
@@ -91,6 +86,20 @@ pub(crate) fn point(tokens: &Tokens, i: usize, today: NaiveDate) -> Option<Found
     let (year, year_len) =
         following_year(tokens, i + 1).unwrap_or((calendar::latest_year_of_month(month, today), 0));
     found(1 + year_len, calendar::month(year, month)?)
+}
+
+/// The named period `range` spanning the `len` free words at `i`; still running, it ends today.
+pub(crate) fn named(
+    tokens: &Tokens,
+    i: usize,
+    len: usize,
+    range: (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> Option<Found> {
+    let (start, end) = calendar::clamp(range, today);
+    tokens
+        .span_free(i, len)
+        .then_some(Found { len, start, end })
 }
 
 /// A day of a month: in the given year, or its latest occurrence not after today.

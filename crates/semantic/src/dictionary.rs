@@ -280,18 +280,31 @@ pub fn add_synonym(
 
 /// Removes a synonym by id.
 pub fn remove_synonym(connection: &dyn Connection, id: i64) -> Result<(), DictionaryError> {
+    remove(
+        connection,
+        "DELETE FROM app.dictionary_synonym WHERE id = $1",
+        id.into(),
+        || format!("no synonym {id}"),
+    )
+}
+
+/// Runs a one-row `DELETE` keyed by `key`, bumping the revision when it removed something;
+/// removing nothing is [`DictionaryError::NotFound`] with the `missing` message.
+fn remove(
+    connection: &dyn Connection,
+    delete: &str,
+    key: Value,
+    missing: impl FnOnce() -> String,
+) -> Result<(), DictionaryError> {
     let removed = transaction(connection, || {
-        let removed = connection.execute(
-            "DELETE FROM app.dictionary_synonym WHERE id = $1",
-            &[id.into()],
-        )?;
+        let removed = connection.execute(delete, &[key])?;
         if removed > 0 {
             bump(connection)?;
         }
         Ok(removed)
     })?;
     if removed == 0 {
-        return Err(DictionaryError::NotFound(format!("no synonym {id}")));
+        return Err(DictionaryError::NotFound(missing()));
     }
     Ok(())
 }
@@ -346,18 +359,10 @@ pub fn put_season(
 
 /// Removes a season by code.
 pub fn remove_season(connection: &dyn Connection, code: &str) -> Result<(), DictionaryError> {
-    let removed = transaction(connection, || {
-        let removed = connection.execute(
-            "DELETE FROM app.dictionary_season WHERE code = $1",
-            &[code.into()],
-        )?;
-        if removed > 0 {
-            bump(connection)?;
-        }
-        Ok(removed)
-    })?;
-    if removed == 0 {
-        return Err(DictionaryError::NotFound(format!("no season {code}")));
-    }
-    Ok(())
+    remove(
+        connection,
+        "DELETE FROM app.dictionary_season WHERE code = $1",
+        code.into(),
+        || format!("no season {code}"),
+    )
 }

@@ -122,7 +122,7 @@ pub fn run(settings: &Settings, command: DictionaryCommand) -> anyhow::Result<Ex
                 dictionary::set_fiscal_year_start(connection, month)?;
             }
             let month = dictionary::load(connection)?.fiscal_year_start_month;
-            println!("Fiscal years start on the first of {}.", month_name(month));
+            println!("{}", fiscal_year_sentence(month));
         }
         DictionaryCommand::Remove(RemoveCommand::Season { code }) => {
             dictionary::remove_season(connection, &code)?;
@@ -181,14 +181,13 @@ fn list(connection: &dyn analyst_store::Connection, json: bool) -> anyhow::Resul
         ]);
     }
     println!("{seasons}");
-    println!(
-        "Fiscal years start on the first of {}.",
-        month_name(found.fiscal_year_start_month)
-    );
+    println!("{}", fiscal_year_sentence(found.fiscal_year_start_month));
     Ok(())
 }
 
-fn month_name(month: u32) -> String {
-    chrono::Month::try_from(u8::try_from(month).unwrap_or(1))
-        .map_or_else(|_| month.to_string(), |month| month.name().to_string())
+/// "Fiscal years start on the first of October (named after the year they end in)."
+fn fiscal_year_sentence(month: u32) -> String {
+    let name = chrono::Month::try_from(u8::try_from(month).unwrap_or(1))
+        .map_or_else(|_| month.to_string(), |month| month.name().to_string());
+    format!("Fiscal years start on the first of {name} (named after the year they end in).")
 }
