@@ -15,6 +15,9 @@ pub enum AccountError {
     /// Wrong username or password: deliberately the same message for both.
     #[error("wrong username or password")]
     InvalidCredentials,
+    /// A group, rule or allowed value that does not fit.
+    #[error("{0}")]
+    Rights(String),
     #[error("could not hash the password: {0}")]
     Hashing(String),
     #[error(transparent)]

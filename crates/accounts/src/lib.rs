@@ -6,16 +6,27 @@
 mod audit;
 mod error;
 mod password;
+mod rights;
 mod secret;
 mod session;
 mod user;
 
-pub use audit::{AuditEvent, record};
+pub use audit::{
+    AuditEntry, AuditEvent, AuditFilter, AuditRecord, ChainBreak, ChainProblem, DEFAULT_LIST_LIMIT,
+    DEFAULT_RETENTION_DAYS, GENESIS_HASH, MAX_LIST_LIMIT, VerifyReport, list, parse_since,
+    parse_until, prune, record_entry, retention_cutoff, verify,
+};
 pub use error::AccountError;
 pub use password::{MIN_PASSWORD_LEN, check_new_password, one_time_password};
+pub use rights::{
+    ADMIN_GROUP, AccessField, Group, RecordRule, Rights, RightsChange, RuleTarget, add_rule,
+    allowed_codes, check_rights, groups_of, list_groups, list_rules, remove_rule, rights,
+    set_rights,
+};
 pub use session::{Session, SessionKind, end_session, issue_api_token, resolve, start_session};
 pub use user::{
-    User, add_user, change_password, find_user, list_users, set_password, user_count, verify_login,
+    User, add_user, add_user_with_rights, change_password, find_user, list_users, set_password,
+    user_count, verify_login,
 };
 
 pub type Result<T, E = AccountError> = std::result::Result<T, E>;

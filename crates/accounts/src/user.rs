@@ -1,9 +1,10 @@
 //! Users: adding, listing, verifying a sign-in, changing a password.
 
-use analyst_store::{Connection, Value};
+use analyst_store::{Connection, Value, transaction};
 use chrono::{NaiveDateTime, Utc};
 
 use crate::password::{self, check_new_password};
+use crate::rights::{RightsChange, write_rights};
 use crate::{AccountError, Result};
 
 /// A user as the rest of the system sees it (never the password hash).
@@ -51,7 +52,7 @@ fn now() -> Value {
     Value::Timestamp(Utc::now().naive_utc())
 }
 
-/// Adds a user; the password must pass [`check_new_password`].
+/// Adds a user, administrator or in no group; the password must pass [`check_new_password`].
 pub fn add_user(
     connection: &dyn Connection,
     username: &str,
@@ -59,25 +60,53 @@ pub fn add_user(
     is_admin: bool,
     must_change_password: bool,
 ) -> Result<User> {
+    add_user_with_rights(
+        connection,
+        username,
+        password,
+        must_change_password,
+        &RightsChange::admin(is_admin),
+    )
+}
+
+/// Adds a user with their groups and allowed values, all or nothing.
+pub fn add_user_with_rights(
+    connection: &dyn Connection,
+    username: &str,
+    password: &str,
+    must_change_password: bool,
+    rights: &RightsChange,
+) -> Result<User> {
     let username = normalize_username(username)?;
     check_new_password(&username, password)?;
     if find_user(connection, &username)?.is_some() {
         return Err(AccountError::UserExists(username));
     }
     let hash = password::hash(password)?;
-    let rows = connection.query(
-        &format!(
-            "INSERT INTO app.users (username, password_hash, is_admin, must_change_password, created_at, password_changed_at)
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMNS}"
-        ),
-        &[
-            username.clone().into(),
-            hash.into(),
-            Value::Bool(is_admin),
-            Value::Bool(must_change_password),
-            now(),
-        ],
-    )?;
+    let rows = transaction(connection, || {
+        let rows = connection.query(
+            &format!(
+                "INSERT INTO app.users (username, password_hash, is_admin, must_change_password, created_at, password_changed_at)
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING {COLUMNS}"
+            ),
+            &[
+                username.clone().into(),
+                hash.into(),
+                Value::Bool(rights.is_admin()),
+                Value::Bool(must_change_password),
+                now(),
+            ],
+        )?;
+        if let Some(id) = rows
+            .rows
+            .first()
+            .and_then(|row| row.first())
+            .and_then(Value::as_i64)
+        {
+            write_rights(connection, id, rights)?;
+        }
+        Ok(rows)
+    })?;
     rows.rows
         .first()
         .and_then(|row| from_row(row))

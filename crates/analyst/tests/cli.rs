@@ -353,6 +353,35 @@ fn unusable_stores_are_explained() {
 }
 
 #[test]
+fn duckdb_memory_is_capped_by_default_and_by_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = analyst(dir.path(), &["demo", "--lines", "100"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let limit_with = |setting: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_analyst"));
+        command.arg("--data-dir").arg(dir.path()).args([
+            "sql",
+            "--json",
+            "SELECT current_setting('memory_limit') AS limit_text",
+        ]);
+        match setting {
+            Some(value) => command.env("ANALYST_MEMORY_LIMIT", value),
+            None => command.env_remove("ANALYST_MEMORY_LIMIT"),
+        };
+        command.output().unwrap()
+    };
+    let text_of = |output: Output| {
+        assert!(output.status.success(), "{}", stderr(&output));
+        let rows: Json = serde_json::from_str(&stdout(&output)).unwrap();
+        rows[0]["limit_text"].as_str().unwrap().to_string()
+    };
+    // DuckDB reports the limit in its own units (640MB is 610.3 MiB).
+    assert_eq!(text_of(limit_with(None)), "610.3 MiB");
+    assert_eq!(text_of(limit_with(Some("300MB"))), "286.1 MiB");
+    assert_clear_failure(&limit_with(Some("lots")), "ANALYST_MEMORY_LIMIT");
+}
+
+#[test]
 fn a_store_held_by_another_process_is_named() {
     let dir = with_demo();
     let holder = analyst_store::open(
@@ -393,7 +422,7 @@ fn users_are_added_listed_and_reset_from_the_command_line() {
     );
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stdout(&output).contains("Added carla (administrator)"),
+        stdout(&output).contains("Added carla (groups: admin)"),
         "{}",
         stdout(&output)
     );
@@ -431,6 +460,93 @@ fn users_are_added_listed_and_reset_from_the_command_line() {
     assert_clear_failure(
         &analyst(dir.path(), &["user", "passwd", "nobody"]),
         "no user named",
+    );
+}
+
+#[test]
+fn rights_and_record_rules_are_managed_from_the_command_line() {
+    let dir = with_demo();
+    let output = analyst(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "mia",
+            "--group",
+            "store_manager",
+            "--store",
+            "phuket central",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("Added mia (groups: store_manager)"),
+        "{}",
+        stdout(&output)
+    );
+    let listed = stdout(&analyst(dir.path(), &["user", "list"]));
+    let mia = listed.lines().find(|line| line.contains("mia")).unwrap();
+    assert!(
+        mia.contains("store_manager") && mia.contains("store HKT"),
+        "{listed}"
+    );
+
+    let output = analyst(
+        dir.path(),
+        &[
+            "user",
+            "rule-add",
+            "--name",
+            "Online only",
+            "--group",
+            "sales",
+            "--field",
+            "channel",
+            "--value",
+            "online",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rules = stdout(&analyst(dir.path(), &["user", "rules"]));
+    assert!(
+        rules.contains("store_manager") && rules.contains("Online only"),
+        "{rules}"
+    );
+    assert!(rules.contains("the user's own"), "{rules}");
+    let id = rules
+        .lines()
+        .find(|line| line.contains("Online only"))
+        .and_then(|line| line.split(['│', '┆']).nth(1))
+        .map(|cell| cell.trim().to_string())
+        .unwrap();
+    let output = analyst(dir.path(), &["user", "rule-remove", &id]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stdout(&analyst(dir.path(), &["user", "rules"])).contains("Online only"));
+
+    assert_clear_failure(
+        &analyst(
+            dir.path(),
+            &["user", "rights", "mia", "--store", "Atlantis"],
+        ),
+        "no store 'Atlantis'",
+    );
+    assert_clear_failure(
+        &analyst(dir.path(), &["user", "rights", "mia", "--group", "pirates"]),
+        "no group 'pirates'",
+    );
+    // A refused change leaves the rights as they were.
+    let listed = stdout(&analyst(dir.path(), &["user", "list"]));
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.contains("mia") && line.contains("store HKT"))
+    );
+    let output = analyst(dir.path(), &["user", "rights", "mia", "--group", "buyer"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("groups buyer; sees everything"),
+        "{}",
+        stdout(&output)
     );
 }
 

@@ -11,9 +11,11 @@ pub mod format;
 pub mod period;
 pub mod query;
 pub mod rows;
+pub mod scope;
 
 pub use answer::Answer;
 pub use catalog::{Dimension, Measure, ValueFormat};
 pub use error::CoreError;
 pub use period::{Compare, CompareKind, Grain, Period, Shift};
 pub use query::{Filter, FilterOp, OrderBy, SemanticQuery, Tool};
+pub use scope::DataScope;

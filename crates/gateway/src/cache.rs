@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use analyst_core::{Answer, SemanticQuery};
-use chrono::NaiveDate;
+
+use crate::AskContext;
 
 /// A bounded map of answers; when full it starts again empty (answers are cheap to redo, and a
 /// full cache means the questions vary too much for an eviction order to matter).
@@ -63,11 +64,14 @@ impl AnswerCache {
     }
 }
 
-/// The key of a query asked on `today` (relative periods are already dates in the query, but
-/// the default period and the answer's wording depend on the day).
-pub(crate) fn key(query: &SemanticQuery, today: NaiveDate) -> String {
+/// The key of a query asked on the context's day (relative periods are already dates in the
+/// query, but the default period and the answer's wording depend on the day) by someone who
+/// sees the context's rows: users with other record rules never share an answer.
+pub(crate) fn key(query: &SemanticQuery, context: &AskContext) -> String {
     format!(
-        "{today}|{}",
+        "{}|{}|{}",
+        context.today,
+        context.access.scope.key(),
         serde_json::to_string(query).unwrap_or_default()
     )
 }

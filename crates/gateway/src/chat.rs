@@ -5,12 +5,12 @@ use analyst_nlu::Vocabulary;
 use analyst_store::{Connection, transaction};
 
 use crate::conversations::{self, ConversationError};
-use crate::{AskContext, ask_in_conversation};
+use crate::{Access, AskContext, ask_in_conversation};
 
 /// Seed 000's limit on a question's length.
 pub const MAX_MESSAGE_CHARS: usize = 8_000;
 
-/// The workspace a conversation uses when the client names none.
+/// The workspace a conversation uses when the client names none (and the operator's).
 pub const DEFAULT_WORKSPACE: &str = "sales";
 
 #[derive(Debug, thiserror::Error)]
@@ -19,8 +19,16 @@ pub enum ChatError {
     EmptyMessage,
     #[error("the message has {0} characters; the limit is {MAX_MESSAGE_CHARS}")]
     TooLong(usize),
-    #[error("unknown workspace '{0}'; known workspaces: {DEFAULT_WORKSPACE}")]
+    #[error(
+        "the workspace '{0}' is not open to you; POST /ai_analyst/workspace/context lists yours"
+    )]
     UnknownWorkspace(String),
+    #[error("no workspace is open to you: ask an administrator to add you to a group")]
+    NoWorkspace,
+    #[error(
+        "this conversation is in the {0} workspace; switching workspace starts a new conversation"
+    )]
+    OtherWorkspace(String),
     #[error(transparent)]
     Conversation(#[from] ConversationError),
 }
@@ -58,24 +66,39 @@ pub fn chat(
     if length > MAX_MESSAGE_CHARS {
         return Err(ChatError::TooLong(length));
     }
-    let workspace = turn.workspace.unwrap_or(DEFAULT_WORKSPACE);
-    if workspace != DEFAULT_WORKSPACE {
-        return Err(ChatError::UnknownWorkspace(workspace.to_string()));
-    }
-    let previous = match turn.conversation_id {
+    let (workspace, previous) = match turn.conversation_id {
         Some(id) => {
-            conversations::get(connection, turn.user_id, id)?;
-            conversations::last_query(connection, id)?
+            let conversation = conversations::get(connection, turn.user_id, id)?;
+            if turn
+                .workspace
+                .is_some_and(|requested| requested != conversation.workspace)
+            {
+                return Err(ChatError::OtherWorkspace(conversation.workspace));
+            }
+            (
+                conversation.workspace,
+                conversations::last_query(connection, id)?,
+            )
         }
-        None => None,
+        None => (default_workspace(turn.workspace, context)?, None),
+    };
+    if context.access.workspaces.is_some() && context.access.workspace_named(&workspace).is_none() {
+        return Err(ChatError::UnknownWorkspace(workspace));
+    }
+    let context = AskContext {
+        access: Access {
+            workspace: Some(workspace.clone()),
+            ..context.access.clone()
+        },
+        ..context.clone()
     };
     let mut answer =
-        ask_in_conversation(connection, vocabulary, message, context, previous.as_ref());
-    answer.meta.workspace = Some(workspace.to_string());
+        ask_in_conversation(connection, vocabulary, message, &context, previous.as_ref());
+    answer.meta.workspace = Some(workspace.clone());
     let (conversation_id, message_id) = transaction(connection, || {
         let conversation_id = match turn.conversation_id {
             Some(id) => id.to_string(),
-            None => conversations::create(connection, turn.user_id, workspace, message)
+            None => conversations::create(connection, turn.user_id, &workspace, message)
                 .map_err(store_error)?,
         };
         let message_id = conversations::append(connection, &conversation_id, message, &answer)
@@ -88,6 +111,23 @@ pub fn chat(
         conversation_id,
         message_id,
     })
+}
+
+/// The workspace a new conversation starts in: the one asked for, else `sales` when the user
+/// may enter it, else their first.
+fn default_workspace(requested: Option<&str>, context: &AskContext) -> Result<String, ChatError> {
+    if let Some(requested) = requested {
+        return Ok(requested.to_string());
+    }
+    let Some(workspaces) = context.access.workspaces.as_deref() else {
+        return Ok(DEFAULT_WORKSPACE.to_string());
+    };
+    workspaces
+        .iter()
+        .find(|workspace| workspace.code == DEFAULT_WORKSPACE)
+        .or(workspaces.first())
+        .map(|workspace| workspace.code.clone())
+        .ok_or(ChatError::NoWorkspace)
 }
 
 /// Inside the transaction every failure is a store failure (ownership was checked before).

@@ -1,8 +1,10 @@
 //! The gateway: the one entry point that turns a question (or a semantic query) into an
 //! answer, whatever the client (CLI, HTTP, scheduled report).
 
+mod access;
 mod answer;
 mod asking;
+pub mod budgets;
 mod cache;
 mod chart;
 mod chat;
@@ -10,6 +12,7 @@ pub mod conversations;
 mod narrate;
 mod tools_answer;
 mod vocabulary;
+mod workspaces;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,24 +21,16 @@ use analyst_core::answer::{Meta, ToolCall};
 use analyst_core::{Answer, Period, SemanticQuery, Tool};
 use analyst_nlu::Vocabulary;
 use analyst_semantic::values::resolve_filters;
-use analyst_store::{Connection, Value};
-use chrono::{Duration, NaiveDate};
+use analyst_store::Connection;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 
+pub use access::{Access, REFUSED_ROUTE};
 pub use answer::build_answer;
 pub use asking::ask_in_conversation;
 pub use cache::AnswerCache;
 pub use chat::{ChatError, ChatReply, ChatTurn, DEFAULT_WORKSPACE, MAX_MESSAGE_CHARS, chat};
 pub use vocabulary::load_vocabulary;
-
-/// Questions to start with: one per kind of question the analyst reads well.
-pub const SUGGESTED_QUESTIONS: [&str; 6] = [
-    "top 5 brands by revenue last month",
-    "revenue by store this year",
-    "monthly revenue trend for Stride in 2025",
-    "margin % by category last quarter",
-    "online vs store revenue last week",
-    "revenue this month compared with the same period last year",
-];
+pub use workspaces::{Workspace, load_workspaces};
 
 /// The route a question took; recorded in `meta.route`.
 pub const DETERMINISTIC_ROUTE: &str = "deterministic";
@@ -47,14 +42,20 @@ pub struct AskContext {
     pub today: NaiveDate,
     /// Answers already given at the current version of the data, when the caller keeps them.
     pub answers: Option<Arc<AnswerCache>>,
+    /// The asker's tools and rows.
+    pub access: Access,
+    /// When the aggregates were last rebuilt, when the caller knows (else it is read).
+    pub data_as_of: Option<NaiveDateTime>,
 }
 
 impl AskContext {
-    /// Questions asked on `today`, without a cache.
+    /// Questions the operator asks on `today`, without a cache.
     pub const fn on(today: NaiveDate) -> AskContext {
         AskContext {
             today,
             answers: None,
+            access: Access::operator(),
+            data_as_of: None,
         }
     }
 }
@@ -71,11 +72,23 @@ pub fn ask(
 }
 
 /// Answers a semantic query: canonical values, a default period, one SQL statement, the answer.
+/// The asker's rights decide whether the tool runs, and every statement runs under their scope.
 pub fn answer_query(
     connection: &dyn Connection,
     mut query: SemanticQuery,
     context: &AskContext,
 ) -> Answer {
+    if let Some(refusal) = context.access.refusal(query.tool) {
+        let meta = Meta {
+            route: REFUSED_ROUTE.into(),
+            tool: Some(query.tool.name().into()),
+            query: Some(query),
+            ..Meta::default()
+        };
+        return Answer::error(refusal, meta);
+    }
+    let scoped = analyst_semantic::scoped(connection, &context.access.scope);
+    let connection: &dyn Connection = &scoped;
     if query.tool != Tool::SalesByDimension {
         return tools_answer::answer_tool(connection, query, context);
     }
@@ -86,7 +99,7 @@ pub fn answer_query(
     let cached = context
         .answers
         .as_ref()
-        .map(|answers| (answers, cache::key(&query, context.today)));
+        .map(|answers| (answers, cache::key(&query, context)));
     if let Some((answers, key)) = &cached
         && let Some(mut answer) = answers.get(key)
     {
@@ -116,7 +129,7 @@ pub fn answer_query(
         execution_time_ms,
     }];
     meta.sql = Some(result.sql.clone());
-    meta.data_as_of = data_as_of(connection);
+    meta.data_as_of = data_as_of(connection, context);
     meta.total_time_ms = execution_time_ms;
     let answer = build_answer(&query, &result, meta);
     if let Some((answers, key)) = cached {
@@ -135,15 +148,17 @@ fn default_period(today: NaiveDate) -> Period {
     }
 }
 
-/// When the aggregates were last rebuilt, as RFC 3339.
-fn data_as_of(connection: &dyn Connection) -> Option<String> {
-    let rows = connection
-        .query("SELECT max(refreshed_at) FROM ops.gold_refresh", &[])
-        .ok()?;
-    match rows.scalar()? {
-        Value::Timestamp(moment) => Some(moment.and_utc().to_rfc3339()),
-        _ => None,
-    }
+/// When the aggregates were last rebuilt, as RFC 3339: from the context, else from the store.
+fn data_as_of(connection: &dyn Connection, context: &AskContext) -> Option<String> {
+    let moment = match context.data_as_of {
+        Some(moment) => moment,
+        None => connection
+            .query("SELECT max(refreshed_at) FROM ops.gold_refresh", &[])
+            .ok()?
+            .scalar()?
+            .as_timestamp()?,
+    };
+    Some(moment.and_utc().to_rfc3339())
 }
 
 pub(crate) fn elapsed_ms(started: Instant) -> u64 {

@@ -48,7 +48,7 @@ pub(crate) fn answer_tool(
         execution_time_ms,
     }];
     meta.sql = Some(result.sql.clone());
-    meta.data_as_of = data_as_of(connection);
+    meta.data_as_of = data_as_of(connection, context);
     meta.row_count = result.rows.len() as u64;
     meta.row_count_total = result.total_count;
     meta.total_time_ms = elapsed_ms(started);

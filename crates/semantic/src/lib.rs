@@ -9,9 +9,11 @@ mod compile;
 pub mod dictionary;
 mod error;
 mod run;
+pub mod scoped;
 pub mod values;
 
 pub use catalog::Source;
 pub use compile::{CompiledQuery, INLINE_ROW_LIMIT, OutputColumn, compile};
 pub use error::SemanticError;
 pub use run::{QueryResult, ResultRow, execute};
+pub use scoped::{ScopedConnection, scoped};

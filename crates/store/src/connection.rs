@@ -17,8 +17,9 @@ impl Rows {
 }
 
 /// One connection to the store. SQL is the dialect common to DuckDB and PostgreSQL, with `$1`
-/// parameters; values are never spliced into SQL text.
-pub trait Connection: Send {
+/// parameters; values are never spliced into SQL text. Connections that cross threads are
+/// `Box<dyn Connection + Send>` (see [`crate::open`]); wrappers that borrow one need not be.
+pub trait Connection {
     /// Runs one statement and returns the number of rows it changed.
     fn execute(&self, sql: &str, params: &[Value]) -> Result<usize>;
     /// Runs one query and collects its rows.
@@ -28,7 +29,7 @@ pub trait Connection: Send {
     /// A bulk loader for canonical rows (DuckDB's appender, PostgreSQL's COPY).
     fn bulk_loader(&self) -> Result<Box<dyn BulkLoader + '_>>;
     /// Another connection to the same store, for another thread.
-    fn new_connection(&self) -> Result<Box<dyn Connection>>;
+    fn new_connection(&self) -> Result<Box<dyn Connection + Send>>;
 }
 
 /// Runs `work` in a transaction: committed when it returns `Ok`, rolled back otherwise, so a

@@ -19,9 +19,10 @@ pub struct DuckConnection {
 impl DuckConnection {
     /// Opens (and in read-write mode creates and migrates) the store file at `path`.
     pub fn open(path: &Path, mode: AccessMode) -> Result<Self> {
+        let config = Config::default().max_memory(&memory_limit()?)?;
         let config = match mode {
-            AccessMode::ReadWrite => Config::default(),
-            AccessMode::ReadOnly => Config::default()
+            AccessMode::ReadWrite => config,
+            AccessMode::ReadOnly => config
                 .access_mode(duckdb::AccessMode::ReadOnly)
                 .and_then(|config| config.enable_external_access(false))?,
         };
@@ -57,6 +58,36 @@ impl DuckConnection {
         &self.connection
     }
 }
+
+/// How much memory DuckDB's buffers may use before spilling to temporary files: the
+/// `ANALYST_MEMORY_LIMIT` environment variable (DuckDB's syntax: `512MB`, `2GB`), else
+/// [`DEFAULT_MEMORY_LIMIT`]. Without a limit DuckDB takes up to 80% of the machine's memory.
+fn memory_limit() -> Result<String> {
+    let Some(limit) = std::env::var("ANALYST_MEMORY_LIMIT")
+        .ok()
+        .map(|limit| limit.trim().to_string())
+        .filter(|limit| !limit.is_empty())
+    else {
+        return Ok(DEFAULT_MEMORY_LIMIT.to_string());
+    };
+    let number_end = limit
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(limit.len());
+    let (number, unit) = limit.split_at(number_end);
+    let units = ["B", "KB", "MB", "GB", "TB", "KIB", "MIB", "GIB", "TIB"];
+    if number.parse::<f64>().is_ok_and(|n| n > 0.0)
+        && units.contains(&unit.trim().to_ascii_uppercase().as_str())
+    {
+        Ok(limit)
+    } else {
+        Err(StoreError::Setting(format!(
+            "ANALYST_MEMORY_LIMIT={limit:?} is not a memory size: write it like 512MB or 2GB"
+        )))
+    }
+}
+
+/// The default cap on DuckDB's buffer memory.
+pub const DEFAULT_MEMORY_LIMIT: &str = "640MB";
 
 /// Turns DuckDB's open errors into ones that say what happened and what to do.
 fn open_error(path: &Path, message: &str) -> StoreError {
@@ -116,7 +147,7 @@ impl Connection for DuckConnection {
         Ok(Box::new(DuckLoader::new(self)?))
     }
 
-    fn new_connection(&self) -> Result<Box<dyn Connection>> {
+    fn new_connection(&self) -> Result<Box<dyn Connection + Send>> {
         Ok(Box::new(self.try_clone()?))
     }
 }

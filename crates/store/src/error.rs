@@ -24,6 +24,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("{0}")]
     NotReadOnly(String),
+    #[error("{0}")]
+    Setting(String),
     #[error("migration {version} ({name}) failed: {reason}")]
     Migration {
         version: u32,

@@ -35,7 +35,7 @@ pub enum AccessMode {
 }
 
 /// Opens the store at `location`, creating and migrating it in read-write mode.
-pub fn open(location: &Location, mode: AccessMode) -> Result<Box<dyn Connection>> {
+pub fn open(location: &Location, mode: AccessMode) -> Result<Box<dyn Connection + Send>> {
     match location {
         Location::DataDir(dir) => Ok(Box::new(open_data_dir(dir, mode)?)),
         Location::Url(url)

@@ -46,6 +46,26 @@ const MIGRATIONS: &[Migration] = &[
         name: "fiscal_year",
         sql: include_str!("../migrations/0007_fiscal_year.sql"),
     },
+    Migration {
+        version: 8,
+        name: "rights",
+        sql: include_str!("../migrations/0008_rights.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "audit_chain",
+        sql: include_str!("../migrations/0009_audit_chain.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "workspaces",
+        sql: include_str!("../migrations/0010_workspaces.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "budgets",
+        sql: include_str!("../migrations/0011_budgets.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

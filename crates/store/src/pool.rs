@@ -17,14 +17,14 @@ pub struct Pool {
 
 struct Inner {
     /// The first connection: every other one is opened from it.
-    origin: Mutex<Box<dyn Connection>>,
-    idle: Mutex<Vec<Box<dyn Connection>>>,
+    origin: Mutex<Box<dyn Connection + Send>>,
+    idle: Mutex<Vec<Box<dyn Connection + Send>>>,
     keep: usize,
 }
 
 impl Pool {
     /// A pool over `origin` that keeps up to `keep` idle connections.
-    pub fn new(origin: Box<dyn Connection>, keep: usize) -> Pool {
+    pub fn new(origin: Box<dyn Connection + Send>, keep: usize) -> Pool {
         Pool {
             inner: Arc::new(Inner {
                 origin: Mutex::new(origin),
@@ -60,7 +60,7 @@ impl Pool {
 
 /// A checked-out connection; it returns to the pool when dropped.
 pub struct Pooled {
-    connection: Option<Box<dyn Connection>>,
+    connection: Option<Box<dyn Connection + Send>>,
     pool: Arc<Inner>,
 }
 

@@ -196,7 +196,17 @@ impl Grouping {
                     expr.to_string(),
                 )),
                 None => {
-                    return Err(crate::scope::unsupported(tool, "group", *dimension, &[]));
+                    return Err(ToolError::UnsupportedDimension {
+                        tool,
+                        action: "group",
+                        dimension: dimension.name().into(),
+                        allowed: crate::scope::PRODUCT_DIMENSIONS
+                            .iter()
+                            .chain(&[Dimension::Company])
+                            .map(|dimension| dimension.name())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    });
                 }
             }
         }

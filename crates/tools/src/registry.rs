@@ -18,8 +18,8 @@ pub struct ToolSpec {
     pub description: &'static str,
     /// JSON Schema of `query.params`.
     pub params_schema: Json,
-    /// Groups whose members may use the tool; empty = everyone (the workspaces issue fills it).
-    pub required_groups: Vec<&'static str>,
+    /// Groups whose members may use the tool (administrators always may); empty = everyone.
+    pub required_groups: &'static [&'static str],
     pub max_rows: u32,
 }
 
@@ -149,8 +149,30 @@ pub fn spec(tool: Tool) -> ToolSpec {
         tool,
         description,
         params_schema,
-        required_groups: Vec::new(),
+        required_groups: required_groups(tool),
         max_rows: DEFAULT_MAX_ROWS,
+    }
+}
+
+/// Who may use a tool: sales figures for the people who sell and buy, costs and margins for
+/// buyers and executives, tickets for customer service, receivables for sales, payables for
+/// buyers. Drivers use none.
+fn required_groups(tool: Tool) -> &'static [&'static str] {
+    match tool {
+        Tool::SalesByDimension | Tool::SeasonPerformance => {
+            &["executive", "buyer", "store_manager", "sales"]
+        }
+        Tool::BuyingVelocity | Tool::StockCoverage | Tool::DeadStock | Tool::StockAging => {
+            &["executive", "buyer", "store_manager"]
+        }
+        Tool::ReorderSuggestion
+        | Tool::AbcAnalysis
+        | Tool::MarginAnalysis
+        | Tool::InventoryValuation
+        | Tool::ApAging => &["executive", "buyer"],
+        Tool::HelpdeskSummary => &["executive", "support"],
+        Tool::RefundReturnImpact => &["executive", "sales", "support", "store_manager"],
+        Tool::ArAging => &["executive", "sales"],
     }
 }
 

@@ -19,6 +19,7 @@
     csrf: null,              // sent as X-CSRF-Token on POST/DELETE
     workspace: 'sales',
     suggestions: [],
+    workspaces: [],
     conversations: [],
     conversationId: null,    // null = a new conversation (the server creates it on first ask)
     busy: false,             // a question is being answered
@@ -190,7 +191,7 @@
     logout: () => request('POST', '/api/v1/auth/logout'),
     changePassword: (current, next) =>
       request('POST', '/api/v1/auth/password', { current_password: current, new_password: next }),
-    suggestions: () => request('GET', '/api/v1/suggestions'),
+    workspaceContext: () => request('POST', '/ai_analyst/workspace/context'),
     chat: (body) => request('POST', '/ai_analyst/chat', body),
     conversations: () => request('GET', '/api/v1/conversations'),
     conversation: (id) => request('GET', `/api/v1/conversations/${encodeURIComponent(id)}`),
@@ -346,23 +347,30 @@
 
   async function loadSuggestions() {
     try {
-      const data = await api.suggestions();
-      state.suggestions = Array.isArray(data && data.suggestions) ? data.suggestions : [];
-      renderWorkspaces(data && data.workspaces, data && data.workspace);
+      const data = await api.workspaceContext();
+      state.workspaces = Array.isArray(data && data.workspaces) ? data.workspaces : [];
+      renderWorkspaces(data && data.workspace);
     } catch (err) {
-      state.suggestions = [];
-      renderWorkspaces([], state.workspace);
+      state.workspaces = [];
+      renderWorkspaces(state.workspace);
     }
-    // The welcome may already be on screen: fill in the chips now that we have them.
-    if (isThreadEmpty()) renderWelcome();
+    showWorkspaceSuggestions();
   }
 
-  function renderWorkspaces(list, current) {
+  function renderWorkspaces(current) {
     const select = $('workspace');
-    const workspaces = Array.isArray(list) && list.length ? list : [{ code: current || state.workspace, name: 'Sales' }];
+    const workspaces = state.workspaces.length ? state.workspaces : [{ code: current || state.workspace, name: 'Sales' }];
     state.workspace = current || workspaces[0].code;
-    select.replaceChildren(...workspaces.map((w) => el('option', { value: w.code, textContent: w.name || w.code })));
+    select.replaceChildren(...workspaces.map((w) => el('option', { value: w.code, textContent: w.name || w.code, title: w.description || '' })));
     select.value = state.workspace;
+  }
+
+  /** The suggested questions of the current workspace, as chips on the welcome card. */
+  function showWorkspaceSuggestions() {
+    const current = state.workspaces.find((w) => w.code === state.workspace);
+    state.suggestions = current && Array.isArray(current.prompts) ? current.prompts : [];
+    // The welcome may already be on screen: fill in the chips now that we have them.
+    if (isThreadEmpty()) renderWelcome();
   }
 
   async function loadConversations() {
@@ -1046,6 +1054,7 @@
     $('workspace').addEventListener('change', (event) => {
       // Conversations belong to one workspace, so a new workspace starts a new conversation.
       state.workspace = event.target.value;
+      showWorkspaceSuggestions();
       newConversation();
     });
     $('ask-form').addEventListener('submit', (event) => {

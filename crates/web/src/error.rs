@@ -70,6 +70,16 @@ impl AppError {
         }
     }
 
+    /// Over a query budget: 429 with the seconds until it resets.
+    pub fn over_budget(exceeded: &analyst_gateway::budgets::BudgetExceeded) -> Self {
+        let now = chrono::Utc::now().naive_utc();
+        let seconds = (exceeded.resets_at - now).num_seconds().max(1) as u64;
+        AppError {
+            code: "budget_exceeded",
+            ..AppError::rate_limited(seconds, exceeded.to_string())
+        }
+    }
+
     /// A failure that is ours, not the client's: logged, never shown in detail.
     pub fn internal(detail: impl Into<String>) -> Self {
         let detail = detail.into();
@@ -134,7 +144,7 @@ impl From<AccountError> for AppError {
                 AppError::new(StatusCode::BAD_REQUEST, "weak_password", message)
             }
             AccountError::InvalidUsername(message) => AppError::bad_request(message),
-            AccountError::UserExists(_) | AccountError::NoSuchUser(_) => {
+            AccountError::UserExists(_) | AccountError::NoSuchUser(_) | AccountError::Rights(_) => {
                 AppError::bad_request(error.to_string())
             }
             AccountError::Hashing(detail) => AppError::internal(detail),
@@ -159,8 +169,11 @@ impl From<ConversationError> for AppError {
 impl From<ChatError> for AppError {
     fn from(error: ChatError) -> Self {
         match error {
-            ChatError::EmptyMessage | ChatError::TooLong(_) | ChatError::UnknownWorkspace(_) => {
+            ChatError::EmptyMessage | ChatError::TooLong(_) | ChatError::OtherWorkspace(_) => {
                 AppError::bad_request(error.to_string())
+            }
+            ChatError::UnknownWorkspace(_) | ChatError::NoWorkspace => {
+                AppError::forbidden("workspace", error.to_string())
             }
             ChatError::Conversation(error) => error.into(),
         }

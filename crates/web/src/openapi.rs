@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::routes::{auth, chat, conversations, dictionary, health};
+use crate::routes::{audit, auth, budgets, chat, conversations, dictionary, health, rights};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,7 +20,8 @@ use crate::routes::{auth, chat, conversations, dictionary, health};
         auth::password,
         auth::token,
         chat::ask,
-        chat::suggestions,
+        chat::query,
+        chat::workspace_context,
         conversations::list,
         conversations::show,
         conversations::delete,
@@ -30,6 +31,16 @@ use crate::routes::{auth, chat, conversations, dictionary, health};
         dictionary::put_season,
         dictionary::remove_season,
         dictionary::put_fiscal_year,
+        audit::list_entries,
+        budgets::show,
+        budgets::put,
+        rights::list,
+        rights::add,
+        rights::put_rights,
+        rights::groups,
+        rights::rules,
+        rights::add_rule_route,
+        rights::remove_rule_route,
     )
 )]
 struct ApiDoc;

@@ -13,7 +13,9 @@ use tower_http::trace::TraceLayer;
 use crate::error::AppError;
 use crate::metrics::track;
 use crate::openapi;
-use crate::routes::{assets, auth, chat, conversations, dictionary, health};
+use crate::routes::{
+    assets, audit, auth, budgets, chat, conversations, dictionary, health, rights,
+};
 use crate::state::AppState;
 
 /// Bodies larger than this are refused (a question is at most 8,000 characters).
@@ -35,13 +37,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/password", post(auth::password))
         .route("/api/v1/auth/token", post(auth::token))
-        .route("/api/v1/suggestions", get(chat::suggestions))
+        .route(
+            "/ai_analyst/workspace/context",
+            post(chat::workspace_context),
+        )
         .route("/ai_analyst/chat", post(chat::ask))
+        .route("/api/v1/query", post(chat::query))
         .route("/api/v1/conversations", get(conversations::list))
         .route(
             "/api/v1/conversations/{id}",
             get(conversations::show).delete(conversations::delete),
         )
+        .route("/api/v1/audit", get(audit::list_entries))
         .route("/api/v1/dictionary", get(dictionary::show))
         .route("/api/v1/dictionary/synonyms", post(dictionary::add_synonym))
         .route(
@@ -56,6 +63,15 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/dictionary/seasons/{code}",
             put(dictionary::put_season).delete(dictionary::remove_season),
         )
+        .route("/api/v1/users", get(rights::list).post(rights::add))
+        .route("/api/v1/users/{username}/rights", put(rights::put_rights))
+        .route("/api/v1/groups", get(rights::groups))
+        .route("/api/v1/budgets", get(budgets::show).put(budgets::put))
+        .route(
+            "/api/v1/rules",
+            get(rights::rules).post(rights::add_rule_route),
+        )
+        .route("/api/v1/rules/{id}", delete(rights::remove_rule_route))
         .route_layer(middleware::from_fn_with_state(state.clone(), track))
         .fallback(not_found)
         .layer(

@@ -1,10 +1,12 @@
 //! What every handler shares: the store's connection pool, settings, the vocabulary of the
 //! data, rate limiters and metrics. Cheap to clone.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use analyst_gateway::AnswerCache;
+use analyst_accounts::{Rights, User};
+use analyst_gateway::{AnswerCache, Workspace, load_workspaces};
 use analyst_nlu::Vocabulary;
 use analyst_store::{Connection, Pool, Value};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -29,6 +31,8 @@ pub struct WebSettings {
     /// Failed sign-ins allowed per account, and per client address, every 15 minutes.
     pub login_failures_per_account: u32,
     pub login_failures_per_ip: u32,
+    /// Questions and queries answered at once; more wait up to [`QUERY_SLOT_WAIT`] for a slot.
+    pub max_concurrent_queries: usize,
 }
 
 impl Default for WebSettings {
@@ -41,17 +45,46 @@ impl Default for WebSettings {
             secure_cookies: false,
             login_failures_per_account: 5,
             login_failures_per_ip: 20,
+            max_concurrent_queries: 10,
         }
     }
 }
 
 const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// How long a question waits for a free query slot before the server says it is busy.
+pub const QUERY_SLOT_WAIT: Duration = Duration::from_secs(5);
+
 /// Answers the server keeps for repeated questions (each a few kilobytes).
 const ANSWERS_KEPT: usize = 2_000;
 
+/// How long a user's rights are kept before they are read again (changes made through this
+/// server apply at once: it forgets the rights it changes).
+const RIGHTS_KEPT_FOR: Duration = Duration::from_secs(30);
+
+/// How often the store is asked whether its data or dictionary changed (by another process;
+/// changes made through this server are seen at once).
+const VERSION_CHECKED_EVERY: Duration = Duration::from_secs(1);
+
 /// When the aggregates were last rebuilt, and the dictionary's revision.
 type VocabularyVersion = (Option<NaiveDateTime>, i64);
+
+/// What a question is read with: the vocabulary, the workspaces, and when the data was last
+/// refreshed.
+#[derive(Clone)]
+pub(crate) struct DataView {
+    pub vocabulary: Arc<Vocabulary>,
+    pub workspaces: Arc<Vec<Workspace>>,
+    pub data_as_of: Option<NaiveDateTime>,
+}
+
+/// The view at a version, and when that version was last confirmed.
+struct Known {
+    version: VocabularyVersion,
+    /// `None` after a change through this server: check again now.
+    checked_at: Option<Instant>,
+    view: DataView,
+}
 
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
@@ -60,13 +93,18 @@ pub struct Shared {
     pub(crate) pool: Pool,
     pub(crate) settings: WebSettings,
     /// The vocabulary and the data version and dictionary revision it was read at.
-    vocabulary: Mutex<Option<(VocabularyVersion, Arc<Vocabulary>)>>,
+    vocabulary: Mutex<Option<Known>>,
     /// Answers given at the current version of the data and dictionary.
     pub(crate) answers: Arc<AnswerCache>,
+    /// Users' rights, as read at the instant kept with them.
+    rights: Mutex<HashMap<i64, (Instant, Rights)>>,
     pub(crate) login_by_account: Limiter,
     pub(crate) login_by_ip: Limiter,
     pub(crate) chat: Limiter,
     pub(crate) metrics: Metrics,
+    /// One permit per question or query being answered (a heavy user cannot take them all
+    /// for long: each waits its turn).
+    query_slots: tokio::sync::Semaphore,
 }
 
 impl std::ops::Deref for AppState {
@@ -83,8 +121,10 @@ impl AppState {
             login_by_ip: Limiter::new(settings.login_failures_per_ip, LOGIN_WINDOW),
             chat: Limiter::new(settings.chat_per_minute, Duration::from_secs(60)),
             metrics: Metrics::new(),
+            query_slots: tokio::sync::Semaphore::new(settings.max_concurrent_queries.max(1)),
             vocabulary: Mutex::new(None),
             answers: Arc::new(AnswerCache::new(ANSWERS_KEPT)),
+            rights: Mutex::new(HashMap::new()),
             pool,
             settings,
         }))
@@ -105,18 +145,70 @@ impl AppState {
         .map_err(|error| AppError::internal(format!("worker thread failed: {error}")))?
     }
 
+    /// A slot to answer one question in, waiting up to [`QUERY_SLOT_WAIT`].
+    pub(crate) async fn query_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        match tokio::time::timeout(QUERY_SLOT_WAIT, self.query_slots.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AppError {
+                retry_after_seconds: Some(5),
+                ..AppError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "the analyst is answering many questions right now; try again in a few seconds",
+                )
+            }),
+        }
+    }
+
     pub(crate) fn today(&self) -> NaiveDate {
         self.settings
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
-    /// The vocabulary of the data, read again when the aggregates were rebuilt or the
-    /// dictionary was edited since; the answers kept are forgotten then too.
-    pub(crate) fn vocabulary(
+    /// A user's groups and the rows they may see (kept for a few seconds).
+    pub(crate) fn rights(
         &self,
         connection: &dyn Connection,
-    ) -> Result<Arc<Vocabulary>, AppError> {
+        user: &User,
+    ) -> Result<Rights, AppError> {
+        let mut kept = self
+            .rights
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((read_at, rights)) = kept.get(&user.id)
+            && read_at.elapsed() < RIGHTS_KEPT_FOR
+        {
+            return Ok(rights.clone());
+        }
+        let rights = analyst_accounts::rights(connection, user)?;
+        kept.insert(user.id, (Instant::now(), rights.clone()));
+        Ok(rights)
+    }
+
+    /// Forgets every user's rights, after rights or the data they name changed.
+    pub(crate) fn forget_rights(&self) {
+        self.rights
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
+
+    /// The vocabulary of the data, read again when the aggregates were rebuilt or the
+    /// dictionary was edited since (checked at most every second, at once after
+    /// [`AppState::data_changed`]); the answers kept are forgotten then too.
+    pub(crate) fn data_view(&self, connection: &dyn Connection) -> Result<DataView, AppError> {
+        let mut known = self
+            .vocabulary
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(known) = known.as_ref()
+            && known
+                .checked_at
+                .is_some_and(|at| at.elapsed() < VERSION_CHECKED_EVERY)
+        {
+            return Ok(known.view.clone());
+        }
         let refreshed = connection
             .query("SELECT max(refreshed_at) FROM ops.gold_refresh", &[])?
             .scalar()
@@ -125,17 +217,36 @@ impl AppState {
         let version = (refreshed, revision);
         self.answers
             .at_version(&format!("{refreshed:?}/{revision}"));
-        let mut cached = self
+        let view = match known.as_ref() {
+            Some(known) if known.version == version => known.view.clone(),
+            _ => {
+                // Rights name stores by code; new data may give the codes other ids.
+                self.forget_rights();
+                DataView {
+                    vocabulary: Arc::new(analyst_gateway::load_vocabulary(connection)?),
+                    workspaces: Arc::new(load_workspaces(connection)?),
+                    data_as_of: refreshed,
+                }
+            }
+        };
+        *known = Some(Known {
+            version,
+            checked_at: Some(Instant::now()),
+            view: view.clone(),
+        });
+        Ok(view)
+    }
+
+    /// The data or the dictionary changed through this server: the next question reads the
+    /// version again.
+    pub(crate) fn data_changed(&self) {
+        if let Some(known) = self
             .vocabulary
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((seen, vocabulary)) = cached.as_ref()
-            && *seen == version
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_mut()
         {
-            return Ok(vocabulary.clone());
+            known.checked_at = None;
         }
-        let vocabulary = Arc::new(analyst_gateway::load_vocabulary(connection)?);
-        *cached = Some((version, vocabulary.clone()));
-        Ok(vocabulary)
     }
 }

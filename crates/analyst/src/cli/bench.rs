@@ -7,10 +7,13 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use analyst_accounts::{
+    AccessField, AuditEntry, AuditEvent, add_user_with_rights, check_rights, record_entry,
+};
 use analyst_core::SemanticQuery;
 use analyst_demo::DemoConfig;
 use analyst_demo::install::{DEMO_START, install};
-use analyst_gateway::{AskContext, answer_query, ask, load_vocabulary};
+use analyst_gateway::{Access, AnswerCache, AskContext, answer_query, ask, load_vocabulary};
 use analyst_store::{AccessMode, Connection, Location};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
@@ -107,6 +110,7 @@ pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
         }
         if !args.tools_only {
             ask_questions(connection.as_ref(), &context, args.repeat)?;
+            rights_overhead(connection.as_ref(), today, args.repeat)?;
         }
         time_tools(connection.as_ref(), &context, args.repeat)?;
     }
@@ -190,6 +194,96 @@ fn ask_questions(
             format!("{:.1}", percentile(&timings, 0.95)),
             answer.meta.row_count.to_string(),
         ]);
+    }
+    println!("{grid}");
+    Ok(())
+}
+
+/// What rights, record rules, the audit log and the answer cache add to a question: a store
+/// manager's rights read from the store, the same query with and without her record rule,
+/// one audit append, and a cache hit.
+fn rights_overhead(
+    connection: &dyn Connection,
+    today: NaiveDate,
+    repeat: u64,
+) -> anyhow::Result<()> {
+    let groups = ["store_manager".to_string()].into();
+    let stores = [(AccessField::Store, vec!["HKT".to_string()])].into();
+    let change = check_rights(connection, &groups, &stores)?;
+    let user = add_user_with_rights(
+        connection,
+        "bench-hkt",
+        "bench-password-1234",
+        false,
+        &change,
+    )?;
+    let query: SemanticQuery = serde_json::from_str(
+        r#"{"tool":"sales_by_dimension","measures":["revenue"],"dimensions":["brand"],
+            "period":{"start":"2026-10-01","end":"2026-10-31"}}"#,
+    )?;
+    let median_ms = |work: &mut dyn FnMut() -> anyhow::Result<()>| -> anyhow::Result<f64> {
+        let mut timings = Vec::with_capacity(repeat as usize);
+        for _ in 0..repeat {
+            let started = Instant::now();
+            work()?;
+            timings.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        timings.sort_by(f64::total_cmp);
+        Ok(percentile(&timings, 0.50))
+    };
+    let mut rights = None;
+    let read_rights = median_ms(&mut || {
+        rights = Some(analyst_accounts::rights(connection, &user)?);
+        Ok(())
+    })?;
+    let rights = rights.context("rights were read")?;
+    let everyone = AskContext::on(today);
+    let store_manager = AskContext {
+        access: Access::from(&rights),
+        ..AskContext::on(today)
+    };
+    let unrestricted = median_ms(&mut || {
+        answer_query(connection, query.clone(), &everyone);
+        Ok(())
+    })?;
+    let restricted = median_ms(&mut || {
+        answer_query(connection, query.clone(), &store_manager);
+        Ok(())
+    })?;
+    let audit = median_ms(&mut || {
+        let entry = AuditEntry::new(AuditEvent::Query)
+            .user(user.id, &user.username)
+            .detail(r#"{"question":"revenue by brand last month"}"#);
+        record_entry(connection, &entry)?;
+        Ok(())
+    })?;
+    let cached_context = AskContext {
+        answers: Some(std::sync::Arc::new(AnswerCache::new(100))),
+        ..store_manager.clone()
+    };
+    answer_query(connection, query.clone(), &cached_context);
+    let cached = median_ms(&mut || {
+        let answer = answer_query(connection, query.clone(), &cached_context);
+        if !answer.meta.cached {
+            bail!("the second answer was not cached");
+        }
+        Ok(())
+    })?;
+    let mut grid = render::new_grid(["step", "p50 ms"].map(String::from));
+    for (step, ms) in [
+        (
+            "read a store manager's rights (the server keeps them 30 s)",
+            read_rights,
+        ),
+        ("revenue by brand, every store", unrestricted),
+        (
+            "the same under her record rule (Phuket Central)",
+            restricted,
+        ),
+        ("append one entry to the audit chain", audit),
+        ("the same query answered from the cache", cached),
+    ] {
+        grid.add_row([step.to_string(), format!("{ms:.2}")]);
     }
     println!("{grid}");
     Ok(())

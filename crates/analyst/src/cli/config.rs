@@ -41,9 +41,11 @@ pub struct FileConfig {
     pub bind: Option<String>,
     pub port: Option<u16>,
     pub chat_per_minute: Option<u32>,
+    pub max_concurrent_queries: Option<u32>,
     pub session_hours: Option<u32>,
     pub token_days: Option<u32>,
     pub secure_cookies: Option<bool>,
+    pub audit_retention_days: Option<u32>,
 }
 
 impl FileConfig {
@@ -103,6 +105,9 @@ pub struct ServerOptions {
     /// Questions a user may ask per minute [default: 20].
     #[arg(long, env = "ANALYST_CHAT_PER_MINUTE", value_parser = clap::value_parser!(u32).range(1..))]
     pub chat_per_minute: Option<u32>,
+    /// Questions answered at once; more wait up to 5 s for a slot [default: 10].
+    #[arg(long, env = "ANALYST_MAX_CONCURRENT_QUERIES", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_concurrent_queries: Option<u32>,
     /// Hours a browser session lasts [default: 12].
     #[arg(long, env = "ANALYST_SESSION_HOURS", value_parser = clap::value_parser!(u32).range(1..=720))]
     pub session_hours: Option<u32>,
@@ -120,6 +125,7 @@ pub struct ServerConfig {
     pub bind: (String, Origin),
     pub port: (u16, Origin),
     pub chat_per_minute: (u32, Origin),
+    pub max_concurrent_queries: (u32, Origin),
     pub session_hours: (u32, Origin),
     pub token_days: (u32, Origin),
     pub secure_cookies: (bool, Origin),
@@ -147,6 +153,13 @@ impl ServerConfig {
                 file.chat_per_minute,
                 20,
             ),
+            max_concurrent_queries: pick(
+                matches,
+                "max_concurrent_queries",
+                options.max_concurrent_queries,
+                file.max_concurrent_queries,
+                10,
+            ),
             session_hours: pick(
                 matches,
                 "session_hours",
@@ -172,14 +185,48 @@ impl ServerConfig {
     }
 }
 
+/// How long the audit log keeps entries; `analyst audit prune` takes it, and `analyst config`
+/// to show it.
+#[derive(Debug, Clone, Args)]
+pub struct RetentionOptions {
+    /// Days audit entries are kept; `analyst audit prune` removes older ones [default: 365].
+    #[arg(long, env = "ANALYST_AUDIT_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub audit_retention_days: Option<u32>,
+}
+
+impl RetentionOptions {
+    /// The retention in days after layering, and where it came from.
+    pub fn resolve(
+        &self,
+        file: &FileConfig,
+        matches: Option<&ArgMatches>,
+    ) -> anyhow::Result<(u32, Origin)> {
+        if file.audit_retention_days == Some(0) {
+            anyhow::bail!("analyst.toml: audit_retention_days must be at least 1");
+        }
+        Ok(pick(
+            matches,
+            "audit_retention_days",
+            self.audit_retention_days,
+            file.audit_retention_days,
+            analyst_accounts::DEFAULT_RETENTION_DAYS,
+        ))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     #[command(flatten)]
     server: ServerOptions,
+    #[command(flatten)]
+    retention: RetentionOptions,
 }
 
 pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitCode> {
     let server = ServerConfig::resolve(&args.server, &settings.file, settings.subcommand_matches());
+    let retention = args
+        .retention
+        .resolve(&settings.file, settings.subcommand_matches())?;
     let mut grid = super::render::new_grid(["setting", "value", "from"].map(String::from));
     let mut row = |name: &str, value: String, origin: Origin| {
         grid.add_row([name.to_string(), value, origin.to_string()]);
@@ -193,6 +240,11 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         "chat_per_minute",
         server.chat_per_minute.0.to_string(),
         server.chat_per_minute.1,
+    );
+    row(
+        "max_concurrent_queries",
+        server.max_concurrent_queries.0.to_string(),
+        server.max_concurrent_queries.1,
     );
     row(
         "session_hours",
@@ -209,6 +261,7 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         server.secure_cookies.0.to_string(),
         server.secure_cookies.1,
     );
+    row("audit_retention_days", retention.0.to_string(), retention.1);
     println!("{grid}");
     Ok(ExitCode::SUCCESS)
 }

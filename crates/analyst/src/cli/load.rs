@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use analyst_accounts::{add_user, issue_api_token};
+use analyst_accounts::{RightsChange, add_user_with_rights, check_rights, issue_api_token};
 use analyst_store::{Connection, Pool};
 use analyst_web::{AppState, WebSettings};
 use anyhow::{Context, bail};
@@ -26,15 +26,21 @@ pub struct LoadPlan<'a> {
 }
 
 /// Serves `connection` on loopback and measures `plan`'s users asking at once.
-pub fn run(connection: Box<dyn Connection>, plan: &LoadPlan<'_>) -> anyhow::Result<()> {
+pub fn run(connection: Box<dyn Connection + Send>, plan: &LoadPlan<'_>) -> anyhow::Result<()> {
+    // Executives: every tool, every row; the rights are still read and checked per request.
+    let executive: RightsChange = check_rights(
+        connection.as_ref(),
+        &["executive".to_string()].into(),
+        &Default::default(),
+    )?;
     let mut tokens = Vec::with_capacity(plan.users);
     for index in 0..plan.users {
-        let user = add_user(
+        let user = add_user_with_rights(
             connection.as_ref(),
             &format!("bench{index}"),
             "bench-password-1234",
             false,
-            false,
+            &executive,
         )?;
         tokens.push(issue_api_token(
             connection.as_ref(),

@@ -1,6 +1,7 @@
 //! The subcommands and the options they share.
 
 mod ask;
+mod audit;
 mod bench;
 mod config;
 mod demo;
@@ -69,6 +70,9 @@ pub enum Command {
     /// Manage the people who may sign in.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// The audit log: verify its hash chain, list entries, prune old ones.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Print the effective configuration and where each value comes from.
     Config(config::ConfigArgs),
 }
@@ -126,6 +130,7 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(&settings, args),
         Command::Serve(args) => serve::run(&settings, args),
         Command::User(command) => user::run(&settings, command),
+        Command::Audit(command) => audit::run(&settings, command),
         Command::Config(args) => config::run(&settings, args),
     }
 }
@@ -145,7 +150,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn open(&self, mode: AccessMode) -> anyhow::Result<Box<dyn Connection>> {
+    pub fn open(&self, mode: AccessMode) -> anyhow::Result<Box<dyn Connection + Send>> {
         analyst_store::open(&self.location, mode).map_err(|error| match error {
             StoreError::Locked { .. } => match serve::running_server(self.data_dir()) {
                 Some(server) => anyhow::anyhow!(
@@ -176,7 +181,7 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
 
 /// Opens the store, creating the demo business first when the store holds no data, so that a
 /// first `analyst ask` on a fresh machine answers at once.
-pub fn open_with_data(settings: &Settings) -> anyhow::Result<Box<dyn Connection>> {
+pub fn open_with_data(settings: &Settings) -> anyhow::Result<Box<dyn Connection + Send>> {
     let connection = settings.open(AccessMode::ReadWrite)?;
     if !analyst_demo::install::holds_data(connection.as_ref())? {
         eprintln!(

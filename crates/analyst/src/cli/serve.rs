@@ -42,6 +42,7 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         WebSettings {
             today: settings.fixed_today,
             chat_per_minute: config.chat_per_minute.0,
+            max_concurrent_queries: config.max_concurrent_queries.0 as usize,
             session_hours: config.session_hours.0,
             token_days: config.token_days.0,
             secure_cookies: config.secure_cookies.0,

@@ -1,8 +1,8 @@
 //! Signing in and out: browser sessions, one-time password changes, API tokens.
 
 use analyst_accounts::{
-    AccountError, AuditEvent, Session, SessionKind, User, change_password, end_session,
-    issue_api_token, record, start_session, verify_login,
+    AccountError, AuditEntry, AuditEvent, Session, SessionKind, User, change_password, end_session,
+    issue_api_token, record_entry, start_session, verify_login,
 };
 use axum::Json;
 use axum::extract::State;
@@ -111,13 +111,11 @@ async fn sign_in(
         let (username, address) = (credentials.username.clone(), ip.clone());
         state
             .run(move |connection, _| {
-                record(
+                record_entry(
                     connection,
-                    AuditEvent::LoginThrottled,
-                    None,
-                    Some(&username),
-                    address.as_deref(),
-                    None,
+                    &AuditEntry::new(AuditEvent::LoginThrottled)
+                        .username(&username)
+                        .ip(address.as_deref()),
                 )?;
                 Ok(())
             })
@@ -133,13 +131,11 @@ async fn sign_in(
             match verify_login(connection, &username, &password) {
                 Ok(user) => {
                     state.login_by_account.clear(&username.to_lowercase());
-                    record(
+                    record_entry(
                         connection,
-                        AuditEvent::LoginSucceeded,
-                        Some(user.id),
-                        Some(&user.username),
-                        ip.as_deref(),
-                        None,
+                        &AuditEntry::new(AuditEvent::LoginSucceeded)
+                            .user(user.id, &user.username)
+                            .ip(ip.as_deref()),
                     )?;
                     Ok(user)
                 }
@@ -149,13 +145,11 @@ async fn sign_in(
                         state.login_by_ip.hit(ip);
                     }
                     tracing::info!(username = %username, "sign-in failed");
-                    record(
+                    record_entry(
                         connection,
-                        AuditEvent::LoginFailed,
-                        None,
-                        Some(&username),
-                        ip.as_deref(),
-                        None,
+                        &AuditEntry::new(AuditEvent::LoginFailed)
+                            .username(&username)
+                            .ip(ip.as_deref()),
                     )?;
                     Err(AccountError::InvalidCredentials.into())
                 }
@@ -219,13 +213,11 @@ pub(crate) async fn logout(
             if let Some(token) = &signed_in.cookie_token {
                 end_session(connection, token)?;
             }
-            record(
+            record_entry(
                 connection,
-                AuditEvent::Logout,
-                Some(user.id),
-                Some(&user.username),
-                ip.as_deref(),
-                None,
+                &AuditEntry::new(AuditEvent::Logout)
+                    .user(user.id, &user.username)
+                    .ip(ip.as_deref()),
             )?;
             Ok(())
         })
@@ -255,13 +247,11 @@ pub(crate) async fn password(
                 &change.current_password,
                 &change.new_password,
             )?;
-            record(
+            record_entry(
                 connection,
-                AuditEvent::PasswordChanged,
-                Some(user.id),
-                Some(&user.username),
-                ip.as_deref(),
-                None,
+                &AuditEntry::new(AuditEvent::PasswordChanged)
+                    .user(user.id, &user.username)
+                    .ip(ip.as_deref()),
             )?;
             let new_session = match kind {
                 SessionKind::Browser => {
@@ -297,13 +287,11 @@ pub(crate) async fn token(
     let token = state
         .run(move |connection, _| {
             let token = issue_api_token(connection, user.id, lifetime)?;
-            record(
+            record_entry(
                 connection,
-                AuditEvent::TokenIssued,
-                Some(user.id),
-                Some(&user.username),
-                ip.as_deref(),
-                None,
+                &AuditEntry::new(AuditEvent::TokenIssued)
+                    .user(user.id, &user.username)
+                    .ip(ip.as_deref()),
             )?;
             Ok(token)
         })

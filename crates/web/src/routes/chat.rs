@@ -1,16 +1,19 @@
 //! `POST /ai_analyst/chat` and the questions the UI suggests.
 
-use analyst_core::Answer;
-use analyst_gateway::{AskContext, ChatTurn, DEFAULT_WORKSPACE, chat};
+use analyst_accounts::{AuditEntry, AuditEvent, User, record_entry};
+use analyst_core::{Answer, SemanticQuery, Tool};
+use analyst_gateway::{
+    Access, AskContext, ChatTurn, DEFAULT_WORKSPACE, REFUSED_ROUTE, answer_query, budgets, chat,
+};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::CurrentUser;
+use crate::auth::{ClientIp, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::json::Body;
-use crate::state::AppState;
+use crate::state::{AppState, DataView};
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct ChatRequest {
@@ -42,34 +45,45 @@ pub(crate) struct ChatResponse {
         (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub(crate) async fn ask(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     CurrentUser(session): CurrentUser,
     Body(request): Body<ChatRequest>,
 ) -> Result<Json<ChatResponse>, AppError> {
-    let user_id = session.user.id;
-    if let Err(wait) = state.chat.take(&user_id.to_string()) {
-        let seconds = wait.as_secs() + 1;
-        return Err(AppError::rate_limited(
-            seconds,
-            format!(
-                "you asked {} questions in the last minute; try again in {seconds} seconds",
-                state.settings.chat_per_minute
-            ),
-        ));
-    }
+    let user = session.user;
+    let user_id = user.id;
+    take_question(&state, user_id)?;
+    let _slot = state.query_slot().await?;
     let reply = state
         .run(move |connection, state| {
-            let vocabulary = state.vocabulary(connection)?;
+            let workspace = request.workspace.as_deref().unwrap_or(DEFAULT_WORKSPACE);
+            let now = within_budget(connection, &user, workspace, ip.as_deref())?;
+            let view = state.data_view(connection)?;
+            if let Some(code) = request.workspace.as_deref()
+                && !view.workspaces.iter().any(|known| known.code == code)
+            {
+                let known: Vec<&str> = view.workspaces.iter().map(|w| w.code.as_str()).collect();
+                return Err(AppError::bad_request(format!(
+                    "unknown workspace '{code}'; the workspaces are {}",
+                    known.join(", ")
+                )));
+            }
+            let context = ask_context(connection, state, &user, &view)?;
             let turn = ChatTurn {
                 user_id,
                 message: &request.message,
                 conversation_id: request.conversation_id.as_deref(),
                 workspace: request.workspace.as_deref(),
             };
-            let context = AskContext {
-                today: state.today(),
-                answers: Some(state.answers.clone()),
-            };
-            Ok(chat(connection, &vocabulary, &turn, &context)?)
+            let reply = chat(connection, &view.vocabulary, &turn, &context)?;
+            charge(connection, &user, now, &reply.answer)?;
+            audit_answer(
+                connection,
+                &user,
+                ip.as_deref(),
+                &request.message,
+                &reply.answer,
+            )?;
+            Ok(reply)
         })
         .await?;
     state
@@ -82,33 +96,224 @@ pub(crate) async fn ask(
     }))
 }
 
+/// Counts a question against the user's per-minute allowance.
+fn take_question(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    state.chat.take(&user_id.to_string()).map_err(|wait| {
+        let seconds = wait.as_secs() + 1;
+        AppError::rate_limited(
+            seconds,
+            format!(
+                "you asked {} questions in the last minute; try again in {seconds} seconds",
+                state.settings.chat_per_minute
+            ),
+        )
+    })
+}
+
+/// Today, the shared answers, the data's freshness, and the user's tools and rows.
+fn ask_context(
+    connection: &dyn analyst_store::Connection,
+    state: &AppState,
+    user: &User,
+    view: &DataView,
+) -> Result<AskContext, AppError> {
+    let rights = state.rights(connection, user)?;
+    Ok(AskContext {
+        today: state.today(),
+        answers: Some(state.answers.clone()),
+        access: Access::from(&rights).in_workspaces(&view.workspaces, None),
+        data_as_of: view.data_as_of,
+    })
+}
+
+/// The moment of the question, when the user's budget allows one more; a refusal is audited.
+fn within_budget(
+    connection: &dyn analyst_store::Connection,
+    user: &User,
+    workspace: &str,
+    ip: Option<&str>,
+) -> Result<chrono::NaiveDateTime, AppError> {
+    let now = chrono::Utc::now().naive_utc();
+    let limits = budgets::limits(connection, &user.username, workspace)?;
+    let usage = budgets::usage(connection, user.id, now)?;
+    if let Err(exceeded) = budgets::check(&limits, &usage, now) {
+        record_entry(
+            connection,
+            &AuditEntry::new(AuditEvent::BudgetExceeded)
+                .user(user.id, &user.username)
+                .workspace(workspace)
+                .ip(ip)
+                .detail(exceeded.to_string()),
+        )?;
+        return Err(AppError::over_budget(&exceeded));
+    }
+    Ok(now)
+}
+
+/// Adds an answer's rows, time and tokens to the user's usage.
+fn charge(
+    connection: &dyn analyst_store::Connection,
+    user: &User,
+    now: chrono::NaiveDateTime,
+    answer: &Answer,
+) -> Result<(), AppError> {
+    let meta = &answer.meta;
+    budgets::charge(
+        connection,
+        user.id,
+        now,
+        meta.row_count,
+        meta.total_time_ms,
+        meta.tokens_used.input + meta.tokens_used.output,
+    )?;
+    Ok(())
+}
+
+/// Records a question and what answered it: the route, the tool and its semantic query, the
+/// SQL, the rows and the time; a refusal is recorded as `access_denied`.
+fn audit_answer(
+    connection: &dyn analyst_store::Connection,
+    user: &User,
+    ip: Option<&str>,
+    question: &str,
+    answer: &Answer,
+) -> Result<(), AppError> {
+    let meta = &answer.meta;
+    let event = if meta.route == REFUSED_ROUTE {
+        AuditEvent::AccessDenied
+    } else {
+        AuditEvent::Query
+    };
+    let detail = serde_json::json!({
+        "question": question,
+        "route": meta.route,
+        "tool": meta.tool,
+        "query": meta.query,
+        "cached": meta.cached,
+        "error": answer.error,
+    });
+    let mut entry = AuditEntry::new(event)
+        .user(user.id, &user.username)
+        .ip(ip)
+        .detail(detail.to_string())
+        .row_count(answer.table.as_ref().map_or(0, |table| table.rows.len()))
+        .latency(std::time::Duration::from_millis(meta.total_time_ms));
+    if let Some(workspace) = &meta.workspace {
+        entry = entry.workspace(workspace);
+    }
+    if let Some(sql) = &meta.sql {
+        entry = entry.sql(sql);
+    }
+    record_entry(connection, &entry)?;
+    Ok(())
+}
+
+/// A semantic query (the IR of `meta.query`), as JSON.
+#[derive(Deserialize, ToSchema)]
+#[schema(value_type = Object)]
+pub(crate) struct QueryRequest(SemanticQuery);
+
+/// Answers a semantic query directly (the IR an answer's `meta.query` shows), under the same
+/// rights, record rules and limits as a question.
+#[utoipa::path(post, path = "/api/v1/query", tag = "chat", request_body = QueryRequest,
+    responses(
+        (status = 200, description = "An answer; `error` is set when the query could not be answered", body = Object),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub(crate) async fn query(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(session): CurrentUser,
+    Body(QueryRequest(query)): Body<QueryRequest>,
+) -> Result<Json<Answer>, AppError> {
+    query
+        .validate()
+        .map_err(|error| AppError::bad_request(error.to_string()))?;
+    let user = session.user;
+    take_question(&state, user.id)?;
+    let _slot = state.query_slot().await?;
+    let answer = state
+        .run(move |connection, state| {
+            let now = within_budget(connection, &user, "", ip.as_deref())?;
+            let view = state.data_view(connection)?;
+            let context = ask_context(connection, state, &user, &view)?;
+            let answer = answer_query(connection, query, &context);
+            charge(connection, &user, now, &answer)?;
+            audit_answer(
+                connection,
+                &user,
+                ip.as_deref(),
+                "(semantic query)",
+                &answer,
+            )?;
+            Ok(answer)
+        })
+        .await?;
+    state
+        .metrics
+        .answered(&answer.meta.route, answer.error.is_none());
+    Ok(Json(answer))
+}
+
 #[derive(Serialize, ToSchema)]
-pub(crate) struct Workspace {
+pub(crate) struct WorkspaceView {
     code: String,
     name: String,
+    description: String,
+    /// The tools that answer here (the user's groups allow each).
+    tools: Vec<String>,
+    dashboard: String,
+    /// Questions to start with.
+    prompts: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub(crate) struct Suggestions {
+pub(crate) struct WorkspaceContext {
     /// The workspace a new conversation uses.
-    workspace: String,
-    workspaces: Vec<Workspace>,
-    suggestions: Vec<String>,
+    workspace: Option<String>,
+    workspaces: Vec<WorkspaceView>,
 }
 
-/// Workspaces the user may enter and questions to start with.
-#[utoipa::path(get, path = "/api/v1/suggestions", tag = "chat",
-    responses((status = 200, body = Suggestions), (status = 401, body = ErrorBody)))]
-pub(crate) async fn suggestions(CurrentUser(_): CurrentUser) -> Json<Suggestions> {
-    Json(Suggestions {
-        workspace: DEFAULT_WORKSPACE.into(),
-        workspaces: vec![Workspace {
-            code: DEFAULT_WORKSPACE.into(),
-            name: "Sales".into(),
-        }],
-        suggestions: analyst_gateway::SUGGESTED_QUESTIONS
-            .iter()
-            .map(|question| question.to_string())
-            .collect(),
-    })
+/// The workspaces the user may enter, with their tools and suggested questions.
+#[utoipa::path(post, path = "/ai_analyst/workspace/context", tag = "chat",
+    responses((status = 200, body = WorkspaceContext), (status = 401, body = ErrorBody)))]
+pub(crate) async fn workspace_context(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+) -> Result<Json<WorkspaceContext>, AppError> {
+    let user = session.user;
+    let access = state
+        .run(move |connection, state| {
+            let view = state.data_view(connection)?;
+            let rights = state.rights(connection, &user)?;
+            Ok(Access::from(&rights).in_workspaces(&view.workspaces, None))
+        })
+        .await?;
+    let workspaces: Vec<WorkspaceView> = access
+        .workspaces
+        .as_deref()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|workspace| WorkspaceView {
+            code: workspace.code.clone(),
+            name: workspace.name.clone(),
+            description: workspace.description.clone(),
+            tools: Tool::ALL
+                .iter()
+                .filter(|tool| workspace.allows(**tool) && access.may_use(**tool))
+                .map(|tool| tool.name().to_string())
+                .collect(),
+            dashboard: workspace.dashboard.clone(),
+            prompts: workspace.prompts.clone(),
+        })
+        .collect();
+    let workspace = workspaces
+        .iter()
+        .find(|workspace| workspace.code == DEFAULT_WORKSPACE)
+        .or(workspaces.first())
+        .map(|workspace| workspace.code.clone());
+    Ok(Json(WorkspaceContext {
+        workspace,
+        workspaces,
+    }))
 }

@@ -1,6 +1,6 @@
 //! The signed-in user's conversations: list, read, delete (their own only).
 
-use analyst_accounts::{AuditEvent, record};
+use analyst_accounts::{AuditEntry, AuditEvent, record_entry};
 use analyst_core::Answer;
 use analyst_gateway::conversations::{self, Conversation};
 use axum::Json;
@@ -129,13 +129,12 @@ pub(crate) async fn delete(
     state
         .run(move |connection, _| {
             conversations::delete(connection, user.id, &id)?;
-            record(
+            record_entry(
                 connection,
-                AuditEvent::ConversationDeleted,
-                Some(user.id),
-                Some(&user.username),
-                ip.as_deref(),
-                Some(&id),
+                &AuditEntry::new(AuditEvent::ConversationDeleted)
+                    .user(user.id, &user.username)
+                    .ip(ip.as_deref())
+                    .detail(&id),
             )?;
             Ok(())
         })

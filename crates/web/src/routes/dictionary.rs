@@ -2,7 +2,7 @@
 //! synonyms and seasons. Edits apply to the next question (the vocabulary is reloaded when the
 //! dictionary's revision changes), without a restart.
 
-use analyst_accounts::{AuditEvent, record};
+use analyst_accounts::{AuditEntry, AuditEvent, record_entry};
 use analyst_semantic::dictionary::{self, Dictionary, SeasonEntry, SynonymKind};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -130,7 +130,7 @@ pub(crate) async fn add_synonym(
     let kind = SynonymKind::parse(&request.kind)?;
     let user = session.user;
     let id = state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             let id = dictionary::add_synonym(
                 connection,
                 kind,
@@ -149,7 +149,7 @@ pub(crate) async fn add_synonym(
                     .map(|v| format!(" {v}"))
                     .unwrap_or_default()
             );
-            audit(connection, &user, ip.as_deref(), &detail)?;
+            edited(state, connection, &user, ip.as_deref(), &detail)?;
             Ok((id, request))
         })
         .await?;
@@ -173,10 +173,10 @@ pub(crate) async fn remove_synonym(
 ) -> Result<StatusCode, AppError> {
     let user = session.user;
     state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             dictionary::remove_synonym(connection, id)?;
             let detail = format!("synonym {id}");
-            audit(connection, &user, ip.as_deref(), &detail)?;
+            edited(state, connection, &user, ip.as_deref(), &detail)?;
             Ok(())
         })
         .await?;
@@ -206,10 +206,10 @@ pub(crate) async fn put_season(
         tag: request.tag,
     };
     let saved = state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             dictionary::put_season(connection, &season)?;
             let detail = format!("season {} {} to {}", season.code, season.start, season.end);
-            audit(connection, &user, ip.as_deref(), &detail)?;
+            edited(state, connection, &user, ip.as_deref(), &detail)?;
             let stored = dictionary::load(connection)?
                 .seasons
                 .into_iter()
@@ -241,10 +241,10 @@ pub(crate) async fn remove_season(
 ) -> Result<StatusCode, AppError> {
     let user = session.user;
     state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             dictionary::remove_season(connection, &code)?;
             let detail = format!("season {code}");
-            audit(connection, &user, ip.as_deref(), &detail)?;
+            edited(state, connection, &user, ip.as_deref(), &detail)?;
             Ok(())
         })
         .await?;
@@ -266,30 +266,32 @@ pub(crate) async fn put_fiscal_year(
     let user = session.user;
     let month = request.start_month;
     state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             dictionary::set_fiscal_year_start(connection, month)?;
             let detail = format!("fiscal years start in month {month}");
-            audit(connection, &user, ip.as_deref(), &detail)?;
+            edited(state, connection, &user, ip.as_deref(), &detail)?;
             Ok(())
         })
         .await?;
     Ok(Json(FiscalYearView { start_month: month }))
 }
 
-/// Records a dictionary edit in the audit log.
-fn audit(
+/// After a dictionary edit: the next question reads the new dictionary, and the audit log
+/// records the edit.
+fn edited(
+    state: &AppState,
     connection: &dyn analyst_store::Connection,
     user: &analyst_accounts::User,
     ip: Option<&str>,
     detail: &str,
 ) -> Result<(), AppError> {
-    record(
+    record_entry(
         connection,
-        AuditEvent::DictionaryChanged,
-        Some(user.id),
-        Some(&user.username),
-        ip,
-        Some(detail),
+        &AuditEntry::new(AuditEvent::DictionaryChanged)
+            .user(user.id, &user.username)
+            .ip(ip)
+            .detail(detail),
     )?;
+    state.data_changed();
     Ok(())
 }

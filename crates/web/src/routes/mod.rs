@@ -1,8 +1,11 @@
 //! Handlers, grouped by resource; `router.rs` lists them all.
 
 pub(crate) mod assets;
+pub(crate) mod audit;
 pub(crate) mod auth;
+pub(crate) mod budgets;
 pub(crate) mod chat;
 pub(crate) mod conversations;
 pub(crate) mod dictionary;
 pub(crate) mod health;
+pub(crate) mod rights;

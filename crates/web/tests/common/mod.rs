@@ -4,7 +4,9 @@
 
 use std::net::SocketAddr;
 
-use analyst_accounts::add_user;
+use std::collections::{BTreeMap, BTreeSet};
+
+use analyst_accounts::{AccessField, add_user, add_user_with_rights, check_rights};
 use analyst_demo::{DemoConfig, install};
 use analyst_store::{AccessMode, Location, Pool};
 use analyst_web::{AppState, WebSettings};
@@ -31,7 +33,7 @@ pub fn day(text: &str) -> NaiveDate {
 }
 
 impl TestApp {
-    /// A server with users `anna` (admin) and `ben`, both with [`PASSWORD`].
+    /// A server with users `anna` (admin) and `ben` (executive), both with [`PASSWORD`].
     pub async fn start() -> TestApp {
         TestApp::with_settings(WebSettings::default()).await
     }
@@ -52,7 +54,7 @@ impl TestApp {
         };
         install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
         add_user(connection.as_ref(), "anna", PASSWORD, true, false).unwrap();
-        add_user(connection.as_ref(), "ben", PASSWORD, false, false).unwrap();
+        add_member(connection.as_ref(), "ben", &["executive"], &[]);
         let pool = Pool::new(connection, 4);
         let state = AppState::new(
             pool.clone(),
@@ -75,6 +77,12 @@ impl TestApp {
             server: Some(server),
             _dir: dir,
         }
+    }
+
+    /// Adds a user in `groups` allowed only `stores` (every store when empty).
+    pub fn add_member(&self, username: &str, groups: &[&str], stores: &[&str]) {
+        let connection = self.pool.get().unwrap();
+        add_member(&*connection, username, groups, stores);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -156,4 +164,19 @@ pub async fn error_code(response: Response, status: StatusCode) -> String {
         "{body}"
     );
     body["error"]["code"].as_str().unwrap().to_string()
+}
+
+fn add_member(
+    connection: &dyn analyst_store::Connection,
+    username: &str,
+    groups: &[&str],
+    stores: &[&str],
+) {
+    let groups: BTreeSet<String> = groups.iter().map(|group| group.to_string()).collect();
+    let allowed = BTreeMap::from([(
+        AccessField::Store,
+        stores.iter().map(|store| store.to_string()).collect(),
+    )]);
+    let change = check_rights(connection, &groups, &allowed).unwrap();
+    add_user_with_rights(connection, username, PASSWORD, false, &change).unwrap();
 }

@@ -1,0 +1,170 @@
+//! The audit log: who did what, from where, with which data, and how long it took.
+//!
+//! The log is append-only and hash-chained: every entry carries the SHA-256 of the entry
+//! before it (`prev_hash`) and its own (`hash`, over all of its fields and `prev_hash`), so an
+//! entry edited or removed afterwards breaks the chain and [`verify`] names it. Entries are
+//! only written by [`record_entry`] (and [`prune`], which removes the oldest and records that
+//! it did).
+
+mod chain;
+mod event;
+mod retention;
+mod search;
+#[cfg(test)]
+mod tests;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use analyst_store::{Connection, StoreError, Value, transaction};
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+
+use crate::Result;
+
+pub use chain::{AuditRecord, ChainBreak, ChainProblem, GENESIS_HASH, VerifyReport, verify};
+pub use event::AuditEvent;
+pub use retention::{DEFAULT_RETENTION_DAYS, prune, retention_cutoff};
+pub use search::{AuditFilter, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, list, parse_since, parse_until};
+
+/// One thing to record. Build it with [`AuditEntry::new`] and the setters, then
+/// [`record_entry`] it:
+///
+/// ```ignore
+/// record_entry(connection, &AuditEntry::new(AuditEvent::Logout).user(user.id, &user.username).ip(ip))?;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub event: AuditEvent,
+    pub user_id: Option<i64>,
+    /// The user's name; for failed sign-ins, what was typed (it may name nobody).
+    pub username: Option<String>,
+    pub company_id: Option<i64>,
+    /// The workspace code (`sales`, `buying`, …) the event happened in.
+    pub workspace: Option<String>,
+    pub ip: Option<String>,
+    /// What happened, for people: the question, the tool and its parameters, the change made.
+    pub detail: Option<String>,
+    /// The SQL that ran, when some did.
+    pub sql: Option<String>,
+    pub row_count: Option<i64>,
+    pub latency_ms: Option<i64>,
+}
+
+impl AuditEntry {
+    /// An entry of `event` with nothing else known yet.
+    pub fn new(event: AuditEvent) -> AuditEntry {
+        AuditEntry {
+            event,
+            user_id: None,
+            username: None,
+            company_id: None,
+            workspace: None,
+            ip: None,
+            detail: None,
+            sql: None,
+            row_count: None,
+            latency_ms: None,
+        }
+    }
+
+    /// The signed-in user it concerns.
+    pub fn user(mut self, id: i64, username: &str) -> AuditEntry {
+        self.user_id = Some(id);
+        self.username = Some(username.to_string());
+        self
+    }
+
+    /// A name without a user id (what was typed at a failed sign-in).
+    pub fn username(mut self, username: &str) -> AuditEntry {
+        self.username = Some(username.to_string());
+        self
+    }
+
+    pub fn company(mut self, company_id: i64) -> AuditEntry {
+        self.company_id = Some(company_id);
+        self
+    }
+
+    pub fn workspace(mut self, code: &str) -> AuditEntry {
+        self.workspace = Some(code.to_string());
+        self
+    }
+
+    /// The client's address, when known.
+    pub fn ip(mut self, ip: Option<&str>) -> AuditEntry {
+        self.ip = ip.map(str::to_string);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> AuditEntry {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn sql(mut self, sql: impl Into<String>) -> AuditEntry {
+        self.sql = Some(sql.into());
+        self
+    }
+
+    pub fn row_count(mut self, rows: usize) -> AuditEntry {
+        self.row_count = Some(i64::try_from(rows).unwrap_or(i64::MAX));
+        self
+    }
+
+    /// How long the work took (kept in whole milliseconds).
+    pub fn latency(mut self, elapsed: Duration) -> AuditEntry {
+        self.latency_ms = Some(i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX));
+        self
+    }
+}
+
+/// Serializes every append (read the newest hash, then insert) in this process, so that two
+/// writers never link to the same predecessor and fork the chain.
+static CHAIN: Mutex<()> = Mutex::new(());
+
+fn lock_chain() -> MutexGuard<'static, ()> {
+    // The guard protects no data, only the order of appends: a panic elsewhere leaves nothing
+    // inconsistent behind.
+    CHAIN.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Appends one entry to the chain and returns its id.
+///
+/// It runs its own transaction, so it must not be called inside another one (DuckDB refuses
+/// nested transactions): record after committing the work being recorded.
+pub fn record_entry(connection: &dyn Connection, entry: &AuditEntry) -> Result<i64> {
+    let _chain = lock_chain();
+    Ok(transaction(connection, || append(connection, entry))?)
+}
+
+/// The insert itself; the caller holds [`lock_chain`] and has opened a transaction.
+fn append(connection: &dyn Connection, entry: &AuditEntry) -> analyst_store::Result<i64> {
+    let prev_hash = connection
+        .query(
+            "SELECT hash FROM app.audit_log ORDER BY id DESC LIMIT 1",
+            &[],
+        )?
+        .scalar()
+        .and_then(Value::as_str)
+        .map_or_else(|| GENESIS_HASH.to_string(), str::to_string);
+    let id = connection
+        .query("SELECT nextval('app.audit_log_id_seq')", &[])?
+        .scalar()
+        .and_then(Value::as_i64)
+        .ok_or_else(|| StoreError::Query("the audit log's id sequence gave no value".into()))?;
+    let record = AuditRecord::chained(id, now(), entry, prev_hash);
+    connection.execute(
+        &format!(
+            "INSERT INTO app.audit_log ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            chain::COLUMNS
+        ),
+        &record.values(),
+    )?;
+    Ok(id)
+}
+
+/// Now, in UTC, to the microsecond: what both stores keep, so the hash is reproducible from
+/// the stored row.
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}

@@ -1,0 +1,410 @@
+//! Query budgets (seed 000's `ai.analyst.query.budget`): how many questions, rows, seconds and
+//! LLM tokens a user may spend per hour and per day. Each limit is resolved user → workspace →
+//! global; usage is kept per user and hour (UTC), so a day is the sum of its hours.
+
+use analyst_store::{Connection, StoreError, Value};
+use chrono::{Duration, NaiveDateTime, Timelike};
+
+/// The limits that apply to one user in one workspace (`None`: no limit).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub queries_per_hour: Option<i64>,
+    pub queries_per_day: Option<i64>,
+    pub rows_per_day: Option<i64>,
+    pub seconds_per_day: Option<i64>,
+    pub llm_tokens_per_day: Option<i64>,
+    pub llm_tokens_per_query: Option<i64>,
+}
+
+/// The columns of `app.query_budget` after its scope, in [`Limits`] order.
+pub const LIMIT_COLUMNS: [&str; 6] = [
+    "queries_per_hour",
+    "queries_per_day",
+    "rows_per_day",
+    "seconds_per_day",
+    "llm_tokens_per_day",
+    "llm_tokens_per_query",
+];
+
+impl Limits {
+    fn from_values(values: &[Value]) -> Limits {
+        let at = |index: usize| values.get(index).and_then(Value::as_i64);
+        Limits {
+            queries_per_hour: at(0),
+            queries_per_day: at(1),
+            rows_per_day: at(2),
+            seconds_per_day: at(3),
+            llm_tokens_per_day: at(4),
+            llm_tokens_per_query: at(5),
+        }
+    }
+
+    /// Each limit of `self`, else of `fallback`.
+    fn or(self, fallback: Limits) -> Limits {
+        Limits {
+            queries_per_hour: self.queries_per_hour.or(fallback.queries_per_hour),
+            queries_per_day: self.queries_per_day.or(fallback.queries_per_day),
+            rows_per_day: self.rows_per_day.or(fallback.rows_per_day),
+            seconds_per_day: self.seconds_per_day.or(fallback.seconds_per_day),
+            llm_tokens_per_day: self.llm_tokens_per_day.or(fallback.llm_tokens_per_day),
+            llm_tokens_per_query: self.llm_tokens_per_query.or(fallback.llm_tokens_per_query),
+        }
+    }
+
+    pub fn values(&self) -> [Option<i64>; 6] {
+        [
+            self.queries_per_hour,
+            self.queries_per_day,
+            self.rows_per_day,
+            self.seconds_per_day,
+            self.llm_tokens_per_day,
+            self.llm_tokens_per_query,
+        ]
+    }
+}
+
+/// What a user used in the current hour and day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub queries_this_hour: i64,
+    pub queries_today: i64,
+    pub rows_today: i64,
+    pub milliseconds_today: i64,
+    pub llm_tokens_today: i64,
+}
+
+/// A request over budget: which limit, and when it resets.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "you have used your budget of {limit} {what}; it resets at {} UTC (ask an administrator for more)",
+    resets_at.format("%Y-%m-%d %H:%M")
+)]
+pub struct BudgetExceeded {
+    pub what: &'static str,
+    pub limit: i64,
+    pub resets_at: NaiveDateTime,
+}
+
+fn hour_of(now: NaiveDateTime) -> NaiveDateTime {
+    now.date().and_hms_opt(now.hour(), 0, 0).unwrap_or(now)
+}
+
+fn day_of(now: NaiveDateTime) -> NaiveDateTime {
+    now.date().and_hms_opt(0, 0, 0).unwrap_or(now)
+}
+
+/// The limits for `username` asking in `workspace`.
+pub fn limits(
+    connection: &dyn Connection,
+    username: &str,
+    workspace: &str,
+) -> Result<Limits, StoreError> {
+    let rows = connection.query(
+        &format!(
+            "SELECT scope, {} FROM app.query_budget
+             WHERE (scope = 'user' AND scope_key = $1) OR (scope = 'workspace' AND scope_key = $2)
+                OR scope = 'global'",
+            LIMIT_COLUMNS.join(", ")
+        ),
+        &[username.into(), workspace.into()],
+    )?;
+    let level = |scope: &str| {
+        rows.rows
+            .iter()
+            .find(|row| row.first().and_then(Value::as_str) == Some(scope))
+            .map(|row| Limits::from_values(&row[1..]))
+            .unwrap_or_default()
+    };
+    Ok(level("user").or(level("workspace")).or(level("global")))
+}
+
+/// What `user_id` used this hour and today (UTC).
+pub fn usage(
+    connection: &dyn Connection,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> Result<Usage, StoreError> {
+    let rows = connection.query(
+        "SELECT CAST(coalesce(sum(queries) FILTER (WHERE hour = $3), 0) AS BIGINT),
+                CAST(coalesce(sum(queries), 0) AS BIGINT), CAST(coalesce(sum(rows_read), 0) AS BIGINT),
+                CAST(coalesce(sum(milliseconds), 0) AS BIGINT), CAST(coalesce(sum(llm_tokens), 0) AS BIGINT)
+         FROM app.query_usage WHERE user_id = $1 AND hour >= $2",
+        &[
+            user_id.into(),
+            day_of(now).into(),
+            hour_of(now).into(),
+        ],
+    )?;
+    let row = rows.rows.first().cloned().unwrap_or_default();
+    let at = |index: usize| row.get(index).and_then(Value::as_i64).unwrap_or(0);
+    Ok(Usage {
+        queries_this_hour: at(0),
+        queries_today: at(1),
+        rows_today: at(2),
+        milliseconds_today: at(3),
+        llm_tokens_today: at(4),
+    })
+}
+
+/// Whether one more question fits the limits.
+pub fn check(limits: &Limits, usage: &Usage, now: NaiveDateTime) -> Result<(), BudgetExceeded> {
+    let next_hour = hour_of(now) + Duration::hours(1);
+    let tomorrow = day_of(now) + Duration::days(1);
+    let checks = [
+        (
+            limits.queries_per_hour,
+            usage.queries_this_hour,
+            "questions per hour",
+            next_hour,
+        ),
+        (
+            limits.queries_per_day,
+            usage.queries_today,
+            "questions per day",
+            tomorrow,
+        ),
+        (
+            limits.rows_per_day,
+            usage.rows_today,
+            "rows per day",
+            tomorrow,
+        ),
+        (
+            limits.seconds_per_day.map(|seconds| seconds * 1000),
+            usage.milliseconds_today,
+            "seconds of query time per day",
+            tomorrow,
+        ),
+        (
+            limits.llm_tokens_per_day,
+            usage.llm_tokens_today,
+            "LLM tokens per day",
+            tomorrow,
+        ),
+    ];
+    for (limit, used, what, resets_at) in checks {
+        if let Some(limit) = limit
+            && used >= limit
+        {
+            let limit = if what.starts_with("seconds") {
+                limit / 1000
+            } else {
+                limit
+            };
+            return Err(BudgetExceeded {
+                what,
+                limit,
+                resets_at,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Adds one question's cost to the user's usage of this hour.
+pub fn charge(
+    connection: &dyn Connection,
+    user_id: i64,
+    now: NaiveDateTime,
+    rows: u64,
+    milliseconds: u64,
+    llm_tokens: u64,
+) -> Result<(), StoreError> {
+    let clamp = |value: u64| i64::try_from(value).unwrap_or(i64::MAX);
+    connection.execute(
+        "INSERT INTO app.query_usage AS u (user_id, hour, queries, rows_read, milliseconds, llm_tokens)
+         VALUES ($1, $2, 1, $3, $4, $5)
+         ON CONFLICT (user_id, hour) DO UPDATE SET queries = u.queries + 1,
+             rows_read = u.rows_read + excluded.rows_read,
+             milliseconds = u.milliseconds + excluded.milliseconds,
+             llm_tokens = u.llm_tokens + excluded.llm_tokens",
+        &[
+            user_id.into(),
+            hour_of(now).into(),
+            clamp(rows).into(),
+            clamp(milliseconds).into(),
+            clamp(llm_tokens).into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// One stored budget: its scope (`user`, `workspace` or `global`), key and limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    pub scope: String,
+    pub key: String,
+    pub limits: Limits,
+}
+
+pub fn list_budgets(connection: &dyn Connection) -> Result<Vec<Budget>, StoreError> {
+    let rows = connection.query(
+        &format!(
+            "SELECT scope, scope_key, {} FROM app.query_budget ORDER BY scope, scope_key",
+            LIMIT_COLUMNS.join(", ")
+        ),
+        &[],
+    )?;
+    Ok(rows
+        .rows
+        .iter()
+        .map(|row| Budget {
+            scope: row
+                .first()
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into(),
+            key: row
+                .get(1)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into(),
+            limits: Limits::from_values(&row[2..]),
+        })
+        .collect())
+}
+
+/// Adds or replaces a budget. The scope must be `user`, `workspace` or `global` (whose key is
+/// empty); limits must not be negative.
+pub fn put_budget(connection: &dyn Connection, budget: &Budget) -> Result<(), String> {
+    let key = match budget.scope.as_str() {
+        "global" => "",
+        "user" | "workspace" if !budget.key.trim().is_empty() => budget.key.trim(),
+        "user" | "workspace" => return Err(format!("a {} budget needs a key", budget.scope)),
+        other => {
+            return Err(format!("scope '{other}' is not user, workspace or global"));
+        }
+    };
+    if budget
+        .limits
+        .values()
+        .iter()
+        .flatten()
+        .any(|limit| *limit < 0)
+    {
+        return Err("limits cannot be negative".into());
+    }
+    let mut params: Vec<Value> = vec![budget.scope.as_str().into(), key.into()];
+    params.extend(
+        budget
+            .limits
+            .values()
+            .into_iter()
+            .map(|limit| limit.map_or(Value::Null, Value::from)),
+    );
+    let updates: Vec<String> = LIMIT_COLUMNS
+        .iter()
+        .map(|column| format!("{column} = excluded.{column}"))
+        .collect();
+    connection
+        .execute(
+            &format!(
+                "INSERT INTO app.query_budget (scope, scope_key, {}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (scope, scope_key) DO UPDATE SET {}",
+                LIMIT_COLUMNS.join(", "),
+                updates.join(", ")
+            ),
+            &params,
+        )
+        .map_err(|error| error.to_string())?;
+    Ok(())
+}
+
+/// Each user's usage today (UTC), busiest first.
+pub fn usage_today(
+    connection: &dyn Connection,
+    now: NaiveDateTime,
+) -> Result<Vec<(String, Usage)>, StoreError> {
+    let rows = connection.query(
+        "SELECT u.username, CAST(sum(q.queries) FILTER (WHERE q.hour = $2) AS BIGINT),
+                CAST(sum(q.queries) AS BIGINT), CAST(sum(q.rows_read) AS BIGINT),
+                CAST(sum(q.milliseconds) AS BIGINT), CAST(sum(q.llm_tokens) AS BIGINT)
+         FROM app.query_usage q JOIN app.users u ON u.id = q.user_id
+         WHERE q.hour >= $1 GROUP BY u.username ORDER BY 3 DESC, 1",
+        &[day_of(now).into(), hour_of(now).into()],
+    )?;
+    Ok(rows
+        .rows
+        .iter()
+        .map(|row| {
+            let at = |index: usize| row.get(index).and_then(Value::as_i64).unwrap_or(0);
+            (
+                row.first()
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                Usage {
+                    queries_this_hour: at(1),
+                    queries_today: at(2),
+                    rows_today: at(3),
+                    milliseconds_today: at(4),
+                    llm_tokens_today: at(5),
+                },
+            )
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn the_first_exhausted_limit_is_named_with_its_reset() {
+        let limits = Limits {
+            queries_per_hour: Some(3),
+            queries_per_day: Some(10),
+            seconds_per_day: Some(60),
+            ..Limits::default()
+        };
+        let now = at("2026-11-25 13:42");
+        let mut usage = Usage {
+            queries_this_hour: 2,
+            queries_today: 9,
+            ..Usage::default()
+        };
+        assert_eq!(check(&limits, &usage, now), Ok(()));
+        usage.queries_this_hour = 3;
+        let refused = check(&limits, &usage, now).unwrap_err();
+        assert_eq!(refused.what, "questions per hour");
+        assert_eq!(refused.resets_at, at("2026-11-25 14:00"));
+        usage.queries_this_hour = 0;
+        usage.milliseconds_today = 60_000;
+        let refused = check(&limits, &usage, now).unwrap_err();
+        assert_eq!(refused.limit, 60);
+        assert_eq!(refused.resets_at, at("2026-11-26 00:00"));
+        assert!(
+            refused
+                .to_string()
+                .contains("60 seconds of query time per day")
+        );
+        assert!(refused.to_string().contains("2026-11-26 00:00 UTC"));
+    }
+
+    #[test]
+    fn user_limits_win_over_workspace_and_global_ones() {
+        let user = Limits {
+            queries_per_day: Some(5),
+            ..Limits::default()
+        };
+        let workspace = Limits {
+            queries_per_day: Some(50),
+            rows_per_day: Some(1_000),
+            ..Limits::default()
+        };
+        let global = Limits {
+            queries_per_hour: Some(300),
+            rows_per_day: Some(9),
+            ..Limits::default()
+        };
+        let resolved = user.or(workspace).or(global);
+        assert_eq!(resolved.queries_per_day, Some(5));
+        assert_eq!(resolved.rows_per_day, Some(1_000));
+        assert_eq!(resolved.queries_per_hour, Some(300));
+        assert_eq!(resolved.llm_tokens_per_day, None);
+    }
+}
