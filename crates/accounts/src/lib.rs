@@ -13,8 +13,8 @@ mod user;
 
 pub use audit::{
     AuditEntry, AuditEvent, AuditFilter, AuditRecord, ChainBreak, ChainProblem, DEFAULT_LIST_LIMIT,
-    DEFAULT_RETENTION_DAYS, GENESIS_HASH, MAX_LIST_LIMIT, VerifyReport, list, parse_since,
-    parse_until, prune, record_entry, retention_cutoff, verify,
+    DEFAULT_RETENTION_DAYS, GENESIS_HASH, MAX_LIST_LIMIT, VerifyReport, append_entry, list,
+    parse_since, parse_until, prune, record_entry, retention_cutoff, verify,
 };
 pub use error::AccountError;
 pub use password::{MIN_PASSWORD_LEN, check_new_password, one_time_password};

@@ -2,9 +2,9 @@
 
 use analyst_core::Answer;
 use analyst_nlu::Vocabulary;
-use analyst_store::{Connection, transaction};
+use analyst_store::{Connection, WriteJob};
 
-use crate::conversations::{self, ConversationError};
+use crate::conversations::{self, ConversationError, NewMessage};
 use crate::{Access, AskContext, ask_in_conversation};
 
 /// Seed 000's limit on a question's length.
@@ -49,14 +49,17 @@ pub struct ChatReply {
     pub message_id: String,
 }
 
-/// Answers a question and stores it with its answer in the user's conversation (a new one when
-/// none is given); in a conversation, a follow-up ("and by store?") builds on the last query.
-/// A conversation of another user is refused before anything runs.
+/// Answers a question and hands `save` the write that stores it with its answer in the user's
+/// conversation (a new one when none is given; the caller runs it in a transaction, now or in
+/// the background). In a conversation, a follow-up ("and by store?") builds on the last query,
+/// so earlier writes must be done before. A conversation of another user is refused before
+/// anything runs.
 pub fn chat(
     connection: &dyn Connection,
     vocabulary: &Vocabulary,
     turn: &ChatTurn<'_>,
     context: &AskContext,
+    save: &dyn Fn(WriteJob),
 ) -> Result<ChatReply, ChatError> {
     let message = turn.message.trim();
     if message.is_empty() {
@@ -95,22 +98,22 @@ pub fn chat(
     let mut answer =
         ask_in_conversation(connection, vocabulary, message, &context, previous.as_ref());
     answer.meta.workspace = Some(workspace.clone());
-    let (conversation_id, message_id) = transaction(connection, || {
-        let conversation_id = match turn.conversation_id {
-            Some(id) => id.to_string(),
-            None => conversations::create(connection, turn.user_id, &workspace, message)
-                .map_err(store_error)?,
-        };
-        let message_id = conversations::append(connection, &conversation_id, message, &answer)
-            .map_err(store_error)?;
-        Ok((conversation_id, message_id))
-    })
-    .map_err(ConversationError::Store)?;
-    Ok(ChatReply {
+    let record = NewMessage::new(
+        turn.conversation_id,
+        turn.user_id,
+        &workspace,
+        message,
+        &answer,
+    )?;
+    let reply = ChatReply {
         answer,
-        conversation_id,
-        message_id,
-    })
+        conversation_id: record.conversation_id.clone(),
+        message_id: record.message_id.clone(),
+    };
+    save(Box::new(move |connection: &dyn Connection| {
+        record.save(connection)
+    }));
+    Ok(reply)
 }
 
 /// The workspace a new conversation starts in: the one asked for, else `sales` when the user
@@ -128,12 +131,4 @@ fn default_workspace(requested: Option<&str>, context: &AskContext) -> Result<St
         .or(workspaces.first())
         .map(|workspace| workspace.code.clone())
         .ok_or(ChatError::NoWorkspace)
-}
-
-/// Inside the transaction every failure is a store failure (ownership was checked before).
-fn store_error(error: ConversationError) -> analyst_store::StoreError {
-    match error {
-        ConversationError::Store(error) => error,
-        other => analyst_store::StoreError::Query(other.to_string()),
-    }
 }

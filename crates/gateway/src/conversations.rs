@@ -60,27 +60,74 @@ fn title_of(question: &str) -> String {
     title
 }
 
-/// Starts a conversation for `user_id`, titled after its first question.
-pub fn create(
-    connection: &dyn Connection,
-    user_id: i64,
-    workspace: &str,
-    first_question: &str,
-) -> Result<String, ConversationError> {
-    let id = new_id();
-    let at = now();
-    connection.execute(
-        "INSERT INTO app.conversation (id, user_id, title, workspace, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5)",
-        &[
-            id.clone().into(),
-            user_id.into(),
-            title_of(first_question).into(),
-            workspace.into(),
-            at.into(),
-        ],
-    )?;
-    Ok(id)
+/// A question and its answer to store: in a new conversation (titled after the question) or
+/// appended to an existing one. Ids are chosen up front, so the write can happen later.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub conversation_id: String,
+    pub message_id: String,
+    /// `Some((user_id, workspace))` when the message starts the conversation.
+    pub starts: Option<(i64, String)>,
+    pub question: String,
+    /// The answer contract as JSON text.
+    pub answer: String,
+    pub at: NaiveDateTime,
+}
+
+impl NewMessage {
+    /// The message `question` → `answer`, in `conversation_id` or in a new conversation.
+    pub fn new(
+        conversation_id: Option<&str>,
+        user_id: i64,
+        workspace: &str,
+        question: &str,
+        answer: &Answer,
+    ) -> Result<NewMessage, ConversationError> {
+        Ok(NewMessage {
+            conversation_id: conversation_id.map_or_else(new_id, str::to_string),
+            message_id: new_id(),
+            starts: conversation_id
+                .is_none()
+                .then(|| (user_id, workspace.to_string())),
+            question: question.to_string(),
+            answer: serde_json::to_string(answer)
+                .map_err(|error| ConversationError::Corrupt(error.to_string()))?,
+            at: now(),
+        })
+    }
+
+    /// Writes the message (and its conversation when new); call inside a transaction.
+    pub fn save(&self, connection: &dyn Connection) -> Result<(), StoreError> {
+        if let Some((user_id, workspace)) = &self.starts {
+            connection.execute(
+                "INSERT INTO app.conversation (id, user_id, title, workspace, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $5)",
+                &[
+                    self.conversation_id.as_str().into(),
+                    (*user_id).into(),
+                    title_of(&self.question).into(),
+                    workspace.as_str().into(),
+                    self.at.into(),
+                ],
+            )?;
+        }
+        connection.execute(
+            "INSERT INTO app.message (id, conversation_id, position, question, answer, created_at)
+             SELECT $1, $2, COALESCE(max(position), 0) + 1, $3, $4, $5 FROM app.message WHERE conversation_id = $2",
+            &[
+                self.message_id.as_str().into(),
+                self.conversation_id.as_str().into(),
+                self.question.as_str().into(),
+                self.answer.as_str().into(),
+                self.at.into(),
+            ],
+        )?;
+        connection.execute(
+            "UPDATE app.conversation SET updated_at = $1 WHERE id = $2",
+            &[self.at.into(), self.conversation_id.as_str().into()],
+        )?;
+        Ok(())
+    }
 }
 
 /// The conversation, if `user_id` owns it.
@@ -182,35 +229,6 @@ pub fn last_query(
             .then_some(answer.meta.query)
             .flatten()
     }))
-}
-
-/// Appends a question and its answer; returns the message id.
-pub fn append(
-    connection: &dyn Connection,
-    conversation_id: &str,
-    question: &str,
-    answer: &Answer,
-) -> Result<String, ConversationError> {
-    let id = new_id();
-    let at = now();
-    let json = serde_json::to_string(answer)
-        .map_err(|error| ConversationError::Corrupt(error.to_string()))?;
-    connection.execute(
-        "INSERT INTO app.message (id, conversation_id, position, question, answer, created_at)
-         SELECT $1, $2, COALESCE(max(position), 0) + 1, $3, $4, $5 FROM app.message WHERE conversation_id = $2",
-        &[
-            id.clone().into(),
-            conversation_id.into(),
-            question.into(),
-            json.into(),
-            at.into(),
-        ],
-    )?;
-    connection.execute(
-        "UPDATE app.conversation SET updated_at = $1 WHERE id = $2",
-        &[at.into(), conversation_id.into()],
-    )?;
-    Ok(id)
 }
 
 /// Deletes a conversation the user owns, with its messages.

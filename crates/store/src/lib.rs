@@ -13,6 +13,7 @@ mod migrate;
 mod pool;
 pub mod readonly;
 mod value;
+mod writer;
 
 pub use connection::{Connection, Rows, transaction};
 pub use duck::DuckConnection;
@@ -20,5 +21,6 @@ pub use error::StoreError;
 pub use location::{AccessMode, Location, STORE_FILE, open, redact};
 pub use pool::{Pool, Pooled};
 pub use value::Value;
+pub use writer::{WriteJob, Writer};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -34,6 +34,16 @@ impl Pool {
         }
     }
 
+    /// A connection of its own, outside the pool (for a long-lived worker such as the
+    /// background writer).
+    pub fn dedicated(&self) -> Result<Box<dyn Connection + Send>> {
+        self.inner
+            .origin
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .new_connection()
+    }
+
     /// A connection for the caller's exclusive use until the guard drops.
     pub fn get(&self) -> Result<Pooled> {
         let reused = self

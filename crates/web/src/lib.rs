@@ -13,6 +13,7 @@ mod openapi;
 mod router;
 mod routes;
 mod state;
+mod usage;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -5,15 +5,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use analyst_accounts::{Rights, User};
+use analyst_accounts::{AuditEntry, Rights, User};
 use analyst_gateway::{AnswerCache, Workspace, load_workspaces};
 use analyst_nlu::Vocabulary;
-use analyst_store::{Connection, Pool, Value};
+use analyst_store::{Connection, Pool, StoreError, Value, WriteJob, Writer};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::error::AppError;
 use crate::limits::Limiter;
 use crate::metrics::Metrics;
+use crate::usage::UsageTracker;
 
 /// Server behaviour that deployments tune.
 #[derive(Debug, Clone)]
@@ -105,6 +106,10 @@ pub struct Shared {
     /// One permit per question or query being answered (a heavy user cannot take them all
     /// for long: each waits its turn).
     query_slots: tokio::sync::Semaphore,
+    /// Audit entries, usage counters and conversation messages, written in the background.
+    writer: Writer,
+    /// Budget limits and each user's usage.
+    pub(crate) usage: UsageTracker,
 }
 
 impl std::ops::Deref for AppState {
@@ -115,8 +120,13 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(pool: Pool, settings: WebSettings) -> AppState {
-        AppState(Arc::new(Shared {
+    /// The state of a server over `pool`; starts the background writer on a connection of
+    /// its own.
+    pub fn new(pool: Pool, settings: WebSettings) -> Result<AppState, StoreError> {
+        let writer = Writer::start(pool.dedicated()?);
+        Ok(AppState(Arc::new(Shared {
+            writer,
+            usage: UsageTracker::default(),
             login_by_account: Limiter::new(settings.login_failures_per_account, LOGIN_WINDOW),
             login_by_ip: Limiter::new(settings.login_failures_per_ip, LOGIN_WINDOW),
             chat: Limiter::new(settings.chat_per_minute, Duration::from_secs(60)),
@@ -127,7 +137,27 @@ impl AppState {
             rights: Mutex::new(HashMap::new()),
             pool,
             settings,
-        }))
+        })))
+    }
+
+    /// Appends an entry to the audit log, in the background (every audit write of the server
+    /// goes this way, so the hash chain has one writer).
+    pub(crate) fn audit(&self, entry: AuditEntry) {
+        self.writer
+            .submit(Box::new(move |connection: &dyn Connection| {
+                analyst_accounts::append_entry(connection, &entry).map(|_| ())
+            }));
+    }
+
+    /// Queues a write for the background writer.
+    pub(crate) fn write_later(&self, job: WriteJob) {
+        self.writer.submit(job);
+    }
+
+    /// Waits until every background write queued so far is committed (before reading what
+    /// was written: the audit log, a conversation).
+    pub fn flush_writes(&self) {
+        self.writer.flush();
     }
 
     /// Runs store work on a blocking thread with a pooled connection.

@@ -385,6 +385,8 @@ async fn failed_sign_ins_reveal_nothing_are_audited_and_throttled() {
         StatusCode::OK
     );
 
+    // Audit entries are written in the background.
+    app.state.flush_writes();
     let connection = app.pool.get().unwrap();
     let rows = connection
         .query(

@@ -137,6 +137,14 @@ pub fn record_entry(connection: &dyn Connection, entry: &AuditEntry) -> Result<i
     Ok(transaction(connection, || append(connection, entry))?)
 }
 
+/// Appends one entry inside the caller's transaction (the background writer's batches). In a
+/// process that writes the log this way, every append must go the same way: an entry written
+/// by [`record_entry`] meanwhile could not see the batch's uncommitted entries.
+pub fn append_entry(connection: &dyn Connection, entry: &AuditEntry) -> analyst_store::Result<i64> {
+    let _chain = lock_chain();
+    append(connection, entry)
+}
+
 /// The insert itself; the caller holds [`lock_chain`] and has opened a transaction.
 fn append(connection: &dyn Connection, entry: &AuditEntry) -> analyst_store::Result<i64> {
     let prev_hash = connection

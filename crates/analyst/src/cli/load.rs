@@ -56,7 +56,7 @@ pub fn run(connection: Box<dyn Connection + Send>, plan: &LoadPlan<'_>) -> anyho
             chat_per_minute: u32::MAX,
             ..WebSettings::default()
         },
-    );
+    )?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -48,7 +48,7 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
             secure_cookies: config.secure_cookies.0,
             ..WebSettings::default()
         },
-    );
+    )?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

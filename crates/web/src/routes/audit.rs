@@ -132,7 +132,10 @@ pub(crate) async fn list_entries(
     let filter = filter(params)?;
     let limit = filter.limit;
     let records = state
-        .run(move |connection, _| Ok(list(connection, &filter)?))
+        .run(move |connection, state| {
+            state.flush_writes();
+            Ok(list(connection, &filter)?)
+        })
         .await?;
     let next_before_id = (records.len() == limit)
         .then(|| records.last().map(|record| record.id))

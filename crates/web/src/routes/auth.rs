@@ -2,7 +2,7 @@
 
 use analyst_accounts::{
     AccountError, AuditEntry, AuditEvent, Session, SessionKind, User, change_password, end_session,
-    issue_api_token, record_entry, start_session, verify_login,
+    issue_api_token, start_session, verify_login,
 };
 use axum::Json;
 use axum::extract::State;
@@ -108,18 +108,11 @@ async fn sign_in(
     ip: Option<String>,
 ) -> Result<User, AppError> {
     if let Some(wait) = throttled(state, &credentials.username, &ip) {
-        let (username, address) = (credentials.username.clone(), ip.clone());
-        state
-            .run(move |connection, _| {
-                record_entry(
-                    connection,
-                    &AuditEntry::new(AuditEvent::LoginThrottled)
-                        .username(&username)
-                        .ip(address.as_deref()),
-                )?;
-                Ok(())
-            })
-            .await?;
+        state.audit(
+            AuditEntry::new(AuditEvent::LoginThrottled)
+                .username(&credentials.username)
+                .ip(ip.as_deref()),
+        );
         return Err(AppError::rate_limited(
             wait,
             format!("too many failed sign-ins; try again in {wait} seconds"),
@@ -131,12 +124,11 @@ async fn sign_in(
             match verify_login(connection, &username, &password) {
                 Ok(user) => {
                     state.login_by_account.clear(&username.to_lowercase());
-                    record_entry(
-                        connection,
-                        &AuditEntry::new(AuditEvent::LoginSucceeded)
+                    state.audit(
+                        AuditEntry::new(AuditEvent::LoginSucceeded)
                             .user(user.id, &user.username)
                             .ip(ip.as_deref()),
-                    )?;
+                    );
                     Ok(user)
                 }
                 Err(AccountError::InvalidCredentials) => {
@@ -145,12 +137,11 @@ async fn sign_in(
                         state.login_by_ip.hit(ip);
                     }
                     tracing::info!(username = %username, "sign-in failed");
-                    record_entry(
-                        connection,
-                        &AuditEntry::new(AuditEvent::LoginFailed)
+                    state.audit(
+                        AuditEntry::new(AuditEvent::LoginFailed)
                             .username(&username)
                             .ip(ip.as_deref()),
-                    )?;
+                    );
                     Err(AccountError::InvalidCredentials.into())
                 }
                 Err(other) => Err(other.into()),
@@ -209,16 +200,15 @@ pub(crate) async fn logout(
 ) -> Result<Response, AppError> {
     let user = signed_in.session.user.clone();
     state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             if let Some(token) = &signed_in.cookie_token {
                 end_session(connection, token)?;
             }
-            record_entry(
-                connection,
-                &AuditEntry::new(AuditEvent::Logout)
+            state.audit(
+                AuditEntry::new(AuditEvent::Logout)
                     .user(user.id, &user.username)
                     .ip(ip.as_deref()),
-            )?;
+            );
             Ok(())
         })
         .await?;
@@ -240,19 +230,18 @@ pub(crate) async fn password(
     let Session { user, kind, .. } = signed_in.session;
     let lifetime = Duration::hours(i64::from(state.settings.session_hours));
     let (user, new_session) = state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             let user = change_password(
                 connection,
                 &user,
                 &change.current_password,
                 &change.new_password,
             )?;
-            record_entry(
-                connection,
-                &AuditEntry::new(AuditEvent::PasswordChanged)
+            state.audit(
+                AuditEntry::new(AuditEvent::PasswordChanged)
                     .user(user.id, &user.username)
                     .ip(ip.as_deref()),
-            )?;
+            );
             let new_session = match kind {
                 SessionKind::Browser => {
                     Some(start_session(connection, user.id, lifetime, ip.as_deref())?)
@@ -285,14 +274,13 @@ pub(crate) async fn token(
     }
     let lifetime = Duration::days(i64::from(state.settings.token_days));
     let token = state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             let token = issue_api_token(connection, user.id, lifetime)?;
-            record_entry(
-                connection,
-                &AuditEntry::new(AuditEvent::TokenIssued)
+            state.audit(
+                AuditEntry::new(AuditEvent::TokenIssued)
                     .user(user.id, &user.username)
                     .ip(ip.as_deref()),
-            )?;
+            );
             Ok(token)
         })
         .await?;

@@ -1,7 +1,7 @@
 //! Query budgets for administrators: the limits (user → workspace → global) and what each
 //! user used today.
 
-use analyst_accounts::{AuditEntry, AuditEvent, record_entry};
+use analyst_accounts::{AuditEntry, AuditEvent};
 use analyst_gateway::budgets::{self, Budget, Limits};
 use axum::Json;
 use axum::extract::State;
@@ -78,7 +78,8 @@ pub(crate) async fn show(
     _: Admin,
 ) -> Result<Json<BudgetsView>, AppError> {
     let view = state
-        .run(|connection, _| {
+        .run(|connection, state| {
+            state.flush_writes();
             let now = chrono::Utc::now().naive_utc();
             Ok(BudgetsView {
                 budgets: budgets::list_budgets(connection)?
@@ -127,18 +128,18 @@ pub(crate) async fn put(
         },
     };
     let saved = state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             budgets::put_budget(connection, &budget).map_err(AppError::bad_request)?;
-            record_entry(
-                connection,
-                &AuditEntry::new(AuditEvent::AdminChange)
+            state.usage.forget_limits();
+            state.audit(
+                AuditEntry::new(AuditEvent::AdminChange)
                     .user(admin.id, &admin.username)
                     .ip(ip.as_deref())
                     .detail(format!(
                         "budget {} '{}': {:?}",
                         budget.scope, budget.key, budget.limits
                     )),
-            )?;
+            );
             budgets::list_budgets(connection)?
                 .into_iter()
                 .find(|stored| stored.scope == budget.scope && stored.key == budget.key)

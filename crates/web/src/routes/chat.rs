@@ -1,12 +1,13 @@
 //! `POST /ai_analyst/chat` and the questions the UI suggests.
 
-use analyst_accounts::{AuditEntry, AuditEvent, User, record_entry};
+use analyst_accounts::{AuditEntry, AuditEvent, User};
 use analyst_core::{Answer, SemanticQuery, Tool};
 use analyst_gateway::{
     Access, AskContext, ChatTurn, DEFAULT_WORKSPACE, REFUSED_ROUTE, answer_query, budgets, chat,
 };
 use axum::Json;
 use axum::extract::State;
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -56,7 +57,7 @@ pub(crate) async fn ask(
     let reply = state
         .run(move |connection, state| {
             let workspace = request.workspace.as_deref().unwrap_or(DEFAULT_WORKSPACE);
-            let now = within_budget(connection, &user, workspace, ip.as_deref())?;
+            let now = within_budget(connection, state, &user, workspace, ip.as_deref())?;
             let view = state.data_view(connection)?;
             if let Some(code) = request.workspace.as_deref()
                 && !view.workspaces.iter().any(|known| known.code == code)
@@ -74,15 +75,21 @@ pub(crate) async fn ask(
                 conversation_id: request.conversation_id.as_deref(),
                 workspace: request.workspace.as_deref(),
             };
-            let reply = chat(connection, &view.vocabulary, &turn, &context)?;
-            charge(connection, &user, now, &reply.answer)?;
-            audit_answer(
-                connection,
+            if turn.conversation_id.is_some() {
+                // The conversation's earlier messages are read: they must be written first.
+                state.flush_writes();
+            }
+            let reply = chat(connection, &view.vocabulary, &turn, &context, &|job| {
+                state.write_later(job)
+            })?;
+            account_for(
+                state,
                 &user,
+                now,
                 ip.as_deref(),
                 &request.message,
                 &reply.answer,
-            )?;
+            );
             Ok(reply)
         })
         .await?;
@@ -129,56 +136,52 @@ fn ask_context(
 /// The moment of the question, when the user's budget allows one more; a refusal is audited.
 fn within_budget(
     connection: &dyn analyst_store::Connection,
+    state: &AppState,
     user: &User,
     workspace: &str,
     ip: Option<&str>,
 ) -> Result<chrono::NaiveDateTime, AppError> {
     let now = chrono::Utc::now().naive_utc();
-    let limits = budgets::limits(connection, &user.username, workspace)?;
-    let usage = budgets::usage(connection, user.id, now)?;
-    if let Err(exceeded) = budgets::check(&limits, &usage, now) {
-        record_entry(
-            connection,
-            &AuditEntry::new(AuditEvent::BudgetExceeded)
+    let verdict = state.usage.check(
+        connection,
+        || state.flush_writes(),
+        (user.id, &user.username),
+        workspace,
+        now,
+    )?;
+    if let Err(exceeded) = verdict {
+        state.audit(
+            AuditEntry::new(AuditEvent::BudgetExceeded)
                 .user(user.id, &user.username)
                 .workspace(workspace)
                 .ip(ip)
                 .detail(exceeded.to_string()),
-        )?;
+        );
         return Err(AppError::over_budget(&exceeded));
     }
     Ok(now)
 }
 
-/// Adds an answer's rows, time and tokens to the user's usage.
-fn charge(
-    connection: &dyn analyst_store::Connection,
+/// After an answer: its rows, time and tokens counted against the user's budget, and the
+/// question and what answered it (route, tool, semantic query, SQL, rows, time) in the audit
+/// log; a refusal is recorded as `access_denied`. Both are written in the background.
+fn account_for(
+    state: &AppState,
     user: &User,
-    now: chrono::NaiveDateTime,
-    answer: &Answer,
-) -> Result<(), AppError> {
-    let meta = &answer.meta;
-    budgets::charge(
-        connection,
-        user.id,
-        now,
-        meta.row_count,
-        meta.total_time_ms,
-        meta.tokens_used.input + meta.tokens_used.output,
-    )?;
-    Ok(())
-}
-
-/// Records a question and what answered it: the route, the tool and its semantic query, the
-/// SQL, the rows and the time; a refusal is recorded as `access_denied`.
-fn audit_answer(
-    connection: &dyn analyst_store::Connection,
-    user: &User,
+    now: NaiveDateTime,
     ip: Option<&str>,
     question: &str,
     answer: &Answer,
-) -> Result<(), AppError> {
+) {
     let meta = &answer.meta;
+    let (user_id, rows, ms) = (user.id, meta.row_count, meta.total_time_ms);
+    let tokens = meta.tokens_used.input + meta.tokens_used.output;
+    state.usage.count(user_id, now, rows, ms, tokens);
+    state.write_later(Box::new(
+        move |connection: &dyn analyst_store::Connection| {
+            budgets::charge(connection, user_id, now, rows, ms, tokens)
+        },
+    ));
     let event = if meta.route == REFUSED_ROUTE {
         AuditEvent::AccessDenied
     } else {
@@ -204,8 +207,7 @@ fn audit_answer(
     if let Some(sql) = &meta.sql {
         entry = entry.sql(sql);
     }
-    record_entry(connection, &entry)?;
-    Ok(())
+    state.audit(entry);
 }
 
 /// A semantic query (the IR of `meta.query`), as JSON.
@@ -233,18 +235,18 @@ pub(crate) async fn query(
     let _slot = state.query_slot().await?;
     let answer = state
         .run(move |connection, state| {
-            let now = within_budget(connection, &user, "", ip.as_deref())?;
+            let now = within_budget(connection, state, &user, "", ip.as_deref())?;
             let view = state.data_view(connection)?;
             let context = ask_context(connection, state, &user, &view)?;
             let answer = answer_query(connection, query, &context);
-            charge(connection, &user, now, &answer)?;
-            audit_answer(
-                connection,
+            account_for(
+                state,
                 &user,
+                now,
                 ip.as_deref(),
                 "(semantic query)",
                 &answer,
-            )?;
+            );
             Ok(answer)
         })
         .await?;

@@ -1,6 +1,6 @@
 //! The signed-in user's conversations: list, read, delete (their own only).
 
-use analyst_accounts::{AuditEntry, AuditEvent, record_entry};
+use analyst_accounts::{AuditEntry, AuditEvent};
 use analyst_core::Answer;
 use analyst_gateway::conversations::{self, Conversation};
 use axum::Json;
@@ -73,7 +73,10 @@ pub(crate) async fn list(
 ) -> Result<Json<ConversationList>, AppError> {
     let user_id = session.user.id;
     let found = state
-        .run(move |connection, _| Ok(conversations::list(connection, user_id)?))
+        .run(move |connection, state| {
+            state.flush_writes();
+            Ok(conversations::list(connection, user_id)?)
+        })
         .await?;
     Ok(Json(ConversationList {
         conversations: found.into_iter().map(summary).collect(),
@@ -92,7 +95,8 @@ pub(crate) async fn show(
 ) -> Result<Json<ConversationView>, AppError> {
     let user_id = session.user.id;
     let (conversation, messages) = state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
+            state.flush_writes();
             let conversation = conversations::get(connection, user_id, &id)?;
             let messages = conversations::messages(connection, user_id, &id)?;
             Ok((conversation, messages))
@@ -127,15 +131,15 @@ pub(crate) async fn delete(
 ) -> Result<StatusCode, AppError> {
     let user = session.user;
     state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
+            state.flush_writes();
             conversations::delete(connection, user.id, &id)?;
-            record_entry(
-                connection,
-                &AuditEntry::new(AuditEvent::ConversationDeleted)
+            state.audit(
+                AuditEntry::new(AuditEvent::ConversationDeleted)
                     .user(user.id, &user.username)
                     .ip(ip.as_deref())
                     .detail(&id),
-            )?;
+            );
             Ok(())
         })
         .await?;

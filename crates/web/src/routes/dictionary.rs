@@ -2,7 +2,7 @@
 //! synonyms and seasons. Edits apply to the next question (the vocabulary is reloaded when the
 //! dictionary's revision changes), without a restart.
 
-use analyst_accounts::{AuditEntry, AuditEvent, record_entry};
+use analyst_accounts::{AuditEntry, AuditEvent};
 use analyst_semantic::dictionary::{self, Dictionary, SeasonEntry, SynonymKind};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -149,7 +149,7 @@ pub(crate) async fn add_synonym(
                     .map(|v| format!(" {v}"))
                     .unwrap_or_default()
             );
-            edited(state, connection, &user, ip.as_deref(), &detail)?;
+            edited(state, &user, ip.as_deref(), &detail);
             Ok((id, request))
         })
         .await?;
@@ -176,7 +176,7 @@ pub(crate) async fn remove_synonym(
         .run(move |connection, state| {
             dictionary::remove_synonym(connection, id)?;
             let detail = format!("synonym {id}");
-            edited(state, connection, &user, ip.as_deref(), &detail)?;
+            edited(state, &user, ip.as_deref(), &detail);
             Ok(())
         })
         .await?;
@@ -209,7 +209,7 @@ pub(crate) async fn put_season(
         .run(move |connection, state| {
             dictionary::put_season(connection, &season)?;
             let detail = format!("season {} {} to {}", season.code, season.start, season.end);
-            edited(state, connection, &user, ip.as_deref(), &detail)?;
+            edited(state, &user, ip.as_deref(), &detail);
             let stored = dictionary::load(connection)?
                 .seasons
                 .into_iter()
@@ -244,7 +244,7 @@ pub(crate) async fn remove_season(
         .run(move |connection, state| {
             dictionary::remove_season(connection, &code)?;
             let detail = format!("season {code}");
-            edited(state, connection, &user, ip.as_deref(), &detail)?;
+            edited(state, &user, ip.as_deref(), &detail);
             Ok(())
         })
         .await?;
@@ -269,7 +269,7 @@ pub(crate) async fn put_fiscal_year(
         .run(move |connection, state| {
             dictionary::set_fiscal_year_start(connection, month)?;
             let detail = format!("fiscal years start in month {month}");
-            edited(state, connection, &user, ip.as_deref(), &detail)?;
+            edited(state, &user, ip.as_deref(), &detail);
             Ok(())
         })
         .await?;
@@ -278,20 +278,12 @@ pub(crate) async fn put_fiscal_year(
 
 /// After a dictionary edit: the next question reads the new dictionary, and the audit log
 /// records the edit.
-fn edited(
-    state: &AppState,
-    connection: &dyn analyst_store::Connection,
-    user: &analyst_accounts::User,
-    ip: Option<&str>,
-    detail: &str,
-) -> Result<(), AppError> {
-    record_entry(
-        connection,
-        &AuditEntry::new(AuditEvent::DictionaryChanged)
+fn edited(state: &AppState, user: &analyst_accounts::User, ip: Option<&str>, detail: &str) {
+    state.audit(
+        AuditEntry::new(AuditEvent::DictionaryChanged)
             .user(user.id, &user.username)
             .ip(ip)
             .detail(detail),
-    )?;
+    );
     state.data_changed();
-    Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use analyst_accounts::{
     AccessField, AuditEntry, AuditEvent, RecordRule, RightsChange, RuleTarget, User, add_rule,
     add_user_with_rights, allowed_codes, check_rights, find_user, groups_of, list_groups,
-    list_rules, list_users, one_time_password, record_entry, remove_rule, set_rights,
+    list_rules, list_users, one_time_password, remove_rule, set_rights,
 };
 use analyst_store::Connection;
 use axum::Json;
@@ -122,20 +122,13 @@ fn checked(connection: &dyn Connection, rights: &RightsView) -> Result<RightsCha
     Ok(check_rights(connection, &groups, &allowed)?)
 }
 
-fn audit(
-    connection: &dyn Connection,
-    admin: &User,
-    ip: Option<&str>,
-    detail: &str,
-) -> Result<(), AppError> {
-    record_entry(
-        connection,
-        &AuditEntry::new(AuditEvent::AdminChange)
+fn audit(state: &AppState, admin: &User, ip: Option<&str>, detail: &str) {
+    state.audit(
+        AuditEntry::new(AuditEvent::AdminChange)
             .user(admin.id, &admin.username)
             .ip(ip)
             .detail(detail),
-    )?;
-    Ok(())
+    );
 }
 
 /// Every user with their groups and allowed values (administrators).
@@ -170,13 +163,13 @@ pub(crate) async fn add(
 ) -> Result<(StatusCode, Json<UserView>), AppError> {
     let admin = session.user;
     let view = state
-        .run(move |connection, _| {
+        .run(move |connection, state| {
             let password = one_time_password();
             let change = checked(connection, &request.rights)?;
             let user =
                 add_user_with_rights(connection, &request.username, &password, true, &change)?;
             audit(
-                connection,
+                state,
                 &admin,
                 ip.as_deref(),
                 &format!(
@@ -184,7 +177,7 @@ pub(crate) async fn add(
                     user.username,
                     request.rights.groups.join(",")
                 ),
-            )?;
+            );
             let mut view = user_view(connection, user)?;
             view.one_time_password = Some(password);
             Ok(view)
@@ -221,7 +214,7 @@ pub(crate) async fn put_rights(
             set_rights(connection, &user, &change)?;
             state.forget_rights();
             audit(
-                connection,
+                state,
                 &admin,
                 ip.as_deref(),
                 &format!(
@@ -232,7 +225,7 @@ pub(crate) async fn put_rights(
                     request.stores.join(","),
                     request.channels.join(",")
                 ),
-            )?;
+            );
             let user = find_user(connection, &user.username)?
                 .ok_or_else(|| AppError::not_found("the user was removed meanwhile"))?;
             user_view(connection, user)
@@ -346,11 +339,11 @@ pub(crate) async fn add_rule_route(
             )?;
             state.forget_rights();
             audit(
-                connection,
+                state,
                 &admin,
                 ip.as_deref(),
                 &format!("added record rule {} ({})", rule.id, rule.name),
-            )?;
+            );
             rule_view(connection, rule)
         })
         .await?;
@@ -377,11 +370,11 @@ pub(crate) async fn remove_rule_route(
             }
             state.forget_rights();
             audit(
-                connection,
+                state,
                 &admin,
                 ip.as_deref(),
                 &format!("removed record rule {id}"),
-            )?;
+            );
             Ok(())
         })
         .await?;

@@ -62,7 +62,8 @@ impl TestApp {
                 today: Some(day(TODAY)),
                 ..settings
             },
-        );
+        )
+        .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address: SocketAddr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
