@@ -111,9 +111,17 @@ impl NewMessage {
                 ],
             )?;
         }
+        // A new conversation's first message is at position 1; later ones follow the last.
+        let position = if self.starts.is_some() {
+            "1"
+        } else {
+            "(SELECT COALESCE(max(position), 0) + 1 FROM app.message WHERE conversation_id = $2)"
+        };
         connection.execute(
-            "INSERT INTO app.message (id, conversation_id, position, question, answer, created_at)
-             SELECT $1, $2, COALESCE(max(position), 0) + 1, $3, $4, $5 FROM app.message WHERE conversation_id = $2",
+            &format!(
+                "INSERT INTO app.message (id, conversation_id, position, question, answer, created_at)
+                 VALUES ($1, $2, {position}, $3, $4, $5)"
+            ),
             &[
                 self.message_id.as_str().into(),
                 self.conversation_id.as_str().into(),

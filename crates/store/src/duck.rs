@@ -10,6 +10,10 @@ use crate::error::one_line;
 use crate::load::{BulkLoader, DuckLoader};
 use crate::{AccessMode, Connection, Result, Rows, StoreError, Value, migrate};
 
+/// Prepared statements each connection keeps (parsed and planned once): the server's
+/// per-request statements (sessions, audit, usage, messages) and the most recent queries.
+const STATEMENTS_KEPT: usize = 64;
+
 /// A connection to the embedded DuckDB store.
 pub struct DuckConnection {
     connection: duckdb::Connection,
@@ -28,6 +32,7 @@ impl DuckConnection {
         };
         let connection = duckdb::Connection::open_with_flags(path, config)
             .map_err(|error| open_error(path, &error.to_string()))?;
+        connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         let store = DuckConnection {
             connection,
             path: path.to_path_buf(),
@@ -44,8 +49,10 @@ impl DuckConnection {
 
     /// A second connection to the same database (for another thread).
     pub fn try_clone(&self) -> Result<Self> {
+        let connection = self.connection.try_clone()?;
+        connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         Ok(DuckConnection {
-            connection: self.connection.try_clone()?,
+            connection,
             path: self.path.clone(),
         })
     }
@@ -114,12 +121,12 @@ fn open_error(path: &Path, message: &str) -> StoreError {
 
 impl Connection for DuckConnection {
     fn execute(&self, sql: &str, params: &[Value]) -> Result<usize> {
-        let mut statement = self.connection.prepare(sql)?;
+        let mut statement = self.connection.prepare_cached(sql)?;
         Ok(statement.execute(params_from_iter(params.iter().map(to_duck)))?)
     }
 
     fn query(&self, sql: &str, params: &[Value]) -> Result<Rows> {
-        let mut statement = self.connection.prepare(sql)?;
+        let mut statement = self.connection.prepare_cached(sql)?;
         let mut rows = statement.query(params_from_iter(params.iter().map(to_duck)))?;
         let columns = rows
             .as_ref()

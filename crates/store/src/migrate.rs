@@ -66,6 +66,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "budgets",
         sql: include_str!("../migrations/0011_budgets.sql"),
     },
+    Migration {
+        version: 12,
+        name: "audit_head",
+        sql: include_str!("../migrations/0012_audit_head.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

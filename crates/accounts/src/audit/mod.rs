@@ -148,10 +148,7 @@ pub fn append_entry(connection: &dyn Connection, entry: &AuditEntry) -> analyst_
 /// The insert itself; the caller holds [`lock_chain`] and has opened a transaction.
 fn append(connection: &dyn Connection, entry: &AuditEntry) -> analyst_store::Result<i64> {
     let prev_hash = connection
-        .query(
-            "SELECT hash FROM app.audit_log ORDER BY id DESC LIMIT 1",
-            &[],
-        )?
+        .query("SELECT hash FROM app.audit_head WHERE id = 1", &[])?
         .scalar()
         .and_then(Value::as_str)
         .map_or_else(|| GENESIS_HASH.to_string(), str::to_string);
@@ -167,6 +164,13 @@ fn append(connection: &dyn Connection, entry: &AuditEntry) -> analyst_store::Res
             chain::COLUMNS
         ),
         &record.values(),
+    )?;
+    connection.execute(
+        "UPDATE app.audit_head SET last_id = $1, hash = $2 WHERE id = 1",
+        &[
+            id.into(),
+            record.hash.clone().map_or(Value::Null, Value::from),
+        ],
     )?;
     Ok(id)
 }

@@ -140,6 +140,26 @@ fn a_removed_entry_breaks_the_chain_after_it() {
 }
 
 #[test]
+fn removing_the_newest_entries_is_seen_at_the_next_append() {
+    let (_dir, connection) = store();
+    let ids = write(connection.as_ref(), 5);
+    connection
+        .execute("DELETE FROM app.audit_log WHERE id >= $1", &[ids[3].into()])
+        .unwrap();
+    // The log alone still looks whole, but the next entry links to the removed newest one.
+    assert!(verify(connection.as_ref()).unwrap().is_intact());
+    let next = write(connection.as_ref(), 1)[0];
+    let broken = verify(connection.as_ref()).unwrap().broken.unwrap();
+    assert_eq!(broken.id, next);
+    assert_eq!(
+        broken.problem,
+        ChainProblem::Unlinked {
+            previous_id: ids[2]
+        }
+    );
+}
+
+#[test]
 fn concurrent_writers_keep_one_chain() {
     let (_dir, connection) = store();
     let threads: Vec<_> = (0..8)
