@@ -13,7 +13,7 @@ mod user;
 
 pub use audit::{
     AuditEntry, AuditEvent, AuditFilter, AuditRecord, ChainBreak, ChainProblem, DEFAULT_LIST_LIMIT,
-    DEFAULT_RETENTION_DAYS, GENESIS_HASH, MAX_LIST_LIMIT, VerifyReport, append_entry, list,
+    DEFAULT_RETENTION_DAYS, GENESIS_HASH, MAX_LIST_LIMIT, VerifyReport, append_entries, list,
     parse_since, parse_until, prune, record_entry, retention_cutoff, verify,
 };
 pub use error::AccountError;

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use analyst_core::{Answer, SemanticQuery};
 
@@ -16,6 +17,8 @@ use crate::AskContext;
 pub struct AnswerCache {
     inner: Mutex<Inner>,
     capacity: usize,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -29,6 +32,8 @@ impl AnswerCache {
         AnswerCache {
             inner: Mutex::default(),
             capacity,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
@@ -43,7 +48,22 @@ impl AnswerCache {
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<Answer> {
-        self.lock().answers.get(key).cloned()
+        let found = self.lock().answers.get(key).cloned();
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Lookups so far: (hits, misses).
+    pub fn lookups(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     pub(crate) fn put(&self, key: String, answer: &Answer) {

@@ -34,6 +34,12 @@ pub(crate) struct AnswerLabels {
     pub outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    /// `hit` or `miss`.
+    result: String,
+}
+
 type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 pub(crate) struct Metrics {
@@ -41,6 +47,7 @@ pub(crate) struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: LatencyFamily,
     answers: Family<AnswerLabels, Counter>,
+    cache: Family<CacheLabels, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -54,6 +61,7 @@ impl Metrics {
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = LatencyFamily::new_with_constructor(latency_histogram);
         let answers = Family::<AnswerLabels, Counter>::default();
+        let cache = Family::<CacheLabels, Counter>::default();
         registry.register(
             "analyst_http_requests",
             "HTTP requests by route, method and status",
@@ -69,11 +77,17 @@ impl Metrics {
             "Answers given, by route (deterministic, llm) and outcome (answer, error)",
             answers.clone(),
         );
+        registry.register(
+            "analyst_answer_cache_lookups",
+            "Lookups in the answer cache, by result (hit, miss)",
+            cache.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             answers,
+            cache,
         }
     }
 
@@ -86,8 +100,14 @@ impl Metrics {
             .inc();
     }
 
-    /// The Prometheus text exposition format.
-    pub fn render(&self) -> String {
+    /// The Prometheus text exposition format, with the answer cache's `(hits, misses)`.
+    pub fn render(&self, cache_lookups: (u64, u64)) -> String {
+        for (result, total) in [("hit", cache_lookups.0), ("miss", cache_lookups.1)] {
+            let counter = self.cache.get_or_create(&CacheLabels {
+                result: result.into(),
+            });
+            counter.inc_by(total.saturating_sub(counter.get()));
+        }
         let mut text = String::new();
         if encode(&mut text, &self.registry).is_err() {
             text.clear();

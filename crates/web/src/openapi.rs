@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::routes::{audit, auth, budgets, chat, conversations, dictionary, health, rights};
+use crate::routes::{audit, auth, budgets, chat, conversations, dictionary, health, rights, tools};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,7 @@ use crate::routes::{audit, auth, budgets, chat, conversations, dictionary, healt
         auth::token,
         chat::ask,
         chat::query,
+        tools::list,
         chat::workspace_context,
         conversations::list,
         conversations::show,

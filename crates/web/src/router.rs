@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::metrics::track;
 use crate::openapi;
 use crate::routes::{
-    assets, audit, auth, budgets, chat, conversations, dictionary, health, rights,
+    assets, audit, auth, budgets, chat, conversations, dictionary, health, rights, tools,
 };
 use crate::state::AppState;
 
@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/ai_analyst/chat", post(chat::ask))
         .route("/api/v1/query", post(chat::query))
+        .route("/api/v1/tools", get(tools::list))
         .route("/api/v1/conversations", get(conversations::list))
         .route(
             "/api/v1/conversations/{id}",

@@ -90,6 +90,13 @@ struct Known {
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
+/// Audit entries not yet written, and whether a write that takes them is queued.
+#[derive(Default)]
+struct PendingAudit {
+    entries: Vec<AuditEntry>,
+    scheduled: bool,
+}
+
 pub struct Shared {
     pub(crate) pool: Pool,
     pub(crate) settings: WebSettings,
@@ -108,6 +115,8 @@ pub struct Shared {
     query_slots: tokio::sync::Semaphore,
     /// Audit entries, usage counters and conversation messages, written in the background.
     writer: Writer,
+    /// Audit entries waiting for the background writer.
+    audit_pending: Arc<Mutex<PendingAudit>>,
     /// Budget limits and each user's usage.
     pub(crate) usage: UsageTracker,
 }
@@ -126,6 +135,7 @@ impl AppState {
         let writer = Writer::start(pool.dedicated()?);
         Ok(AppState(Arc::new(Shared {
             writer,
+            audit_pending: Arc::default(),
             usage: UsageTracker::default(),
             login_by_account: Limiter::new(settings.login_failures_per_account, LOGIN_WINDOW),
             login_by_ip: Limiter::new(settings.login_failures_per_ip, LOGIN_WINDOW),
@@ -141,11 +151,38 @@ impl AppState {
     }
 
     /// Appends an entry to the audit log, in the background (every audit write of the server
-    /// goes this way, so the hash chain has one writer).
+    /// goes this way, so the hash chain has one writer). Entries wait in a buffer that one
+    /// queued write appends at once.
     pub(crate) fn audit(&self, entry: AuditEntry) {
+        let mut pending = self
+            .audit_pending
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pending.entries.push(entry);
+        if pending.scheduled {
+            return;
+        }
+        pending.scheduled = true;
+        let buffer = self.audit_pending.clone();
         self.writer
             .submit(Box::new(move |connection: &dyn Connection| {
-                analyst_accounts::append_entry(connection, &entry).map(|_| ())
+                let entries = {
+                    let mut pending = buffer
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    pending.scheduled = false;
+                    std::mem::take(&mut pending.entries)
+                };
+                let written = analyst_accounts::append_entries(connection, &entries);
+                if written.is_err() {
+                    // Rolled back: the entries go back first in line for the next write.
+                    let mut pending = buffer
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    let newer = std::mem::replace(&mut pending.entries, entries);
+                    pending.entries.extend(newer);
+                }
+                written
             }));
     }
 

@@ -108,6 +108,27 @@ async fn every_group_gets_exactly_its_tools_and_routes() {
                 assert!(answer["error"].as_str().unwrap().contains(tool), "{answer}");
             }
         }
+        // The registry listing says the same, with the workspaces each tool answers in.
+        let listed: Json = app.get_json(&token, "/api/v1/tools").await;
+        let entry_of = |tool: &str| {
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|entry| entry["name"] == tool)
+                .unwrap()
+                .clone()
+        };
+        for (tool, allowed) in TOOL_MATRIX {
+            let entry = entry_of(tool);
+            let expected = group == "admin" || allowed.contains(&group);
+            assert_eq!(entry["allowed"], expected, "{group} {tool}");
+            assert_eq!(entry["params_schema"]["type"], "object", "{entry}");
+        }
+        assert_eq!(
+            entry_of("stock_coverage")["workspaces"],
+            json!(["buying", "pos", "executive"])
+        );
         for path in [
             "/api/v1/users",
             "/api/v1/groups",

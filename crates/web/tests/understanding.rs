@@ -269,4 +269,22 @@ async fn repeated_questions_are_answered_from_the_cache_until_the_dictionary_cha
     let third = chat(&app, &ben, question).await;
     assert_eq!(third["meta"]["cached"], false);
     assert_eq!(third["table"], first["table"]);
+    // Hits and misses are counted for Prometheus.
+    let metrics = Client::new()
+        .get(app.url("/metrics"))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("analyst_answer_cache_lookups_total{result=\"hit\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("analyst_answer_cache_lookups_total{result=\"miss\"} 2"),
+        "{metrics}"
+    );
 }

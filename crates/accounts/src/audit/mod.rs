@@ -134,45 +134,92 @@ fn lock_chain() -> MutexGuard<'static, ()> {
 /// nested transactions): record after committing the work being recorded.
 pub fn record_entry(connection: &dyn Connection, entry: &AuditEntry) -> Result<i64> {
     let _chain = lock_chain();
-    Ok(transaction(connection, || append(connection, entry))?)
+    transaction(connection, || {
+        append(connection, std::slice::from_ref(entry))
+    })?;
+    Ok(connection
+        .query("SELECT last_id FROM app.audit_head WHERE id = 1", &[])?
+        .scalar()
+        .and_then(Value::as_i64)
+        .unwrap_or_default())
 }
 
-/// Appends one entry inside the caller's transaction (the background writer's batches). In a
-/// process that writes the log this way, every append must go the same way: an entry written
-/// by [`record_entry`] meanwhile could not see the batch's uncommitted entries.
-pub fn append_entry(connection: &dyn Connection, entry: &AuditEntry) -> analyst_store::Result<i64> {
+/// Appends entries inside the caller's transaction (the background writer's batches), in
+/// order, with four statements however many there are. In a process that writes the log this
+/// way, every append must go the same way: an entry written by [`record_entry`] meanwhile
+/// could not see the batch's uncommitted entries.
+pub fn append_entries(
+    connection: &dyn Connection,
+    entries: &[AuditEntry],
+) -> analyst_store::Result<()> {
     let _chain = lock_chain();
-    append(connection, entry)
+    for chunk in entries.chunks(APPEND_CHUNK) {
+        append(connection, chunk)?;
+    }
+    Ok(())
 }
 
-/// The insert itself; the caller holds [`lock_chain`] and has opened a transaction.
-fn append(connection: &dyn Connection, entry: &AuditEntry) -> analyst_store::Result<i64> {
-    let prev_hash = connection
+/// Entries per INSERT statement (14 parameters each).
+const APPEND_CHUNK: usize = 256;
+
+/// The inserts themselves; the caller holds [`lock_chain`] and has opened a transaction.
+fn append(connection: &dyn Connection, entries: &[AuditEntry]) -> analyst_store::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut prev_hash = connection
         .query("SELECT hash FROM app.audit_head WHERE id = 1", &[])?
         .scalar()
         .and_then(Value::as_str)
         .map_or_else(|| GENESIS_HASH.to_string(), str::to_string);
-    let id = connection
-        .query("SELECT nextval('app.audit_log_id_seq')", &[])?
-        .scalar()
-        .and_then(Value::as_i64)
-        .ok_or_else(|| StoreError::Query("the audit log's id sequence gave no value".into()))?;
-    let record = AuditRecord::chained(id, now(), entry, prev_hash);
+    let rows: Vec<String> = (1..=entries.len()).map(|n| format!("({n})")).collect();
+    let ids: Vec<i64> = connection
+        .query(
+            &format!(
+                "SELECT nextval('app.audit_log_id_seq') FROM (VALUES {}) AS entries(n) ORDER BY n",
+                rows.join(", ")
+            ),
+            &[],
+        )?
+        .rows
+        .iter()
+        .filter_map(|row| row.first().and_then(Value::as_i64))
+        .collect();
+    if ids.len() != entries.len() {
+        return Err(StoreError::Query(
+            "the audit log's id sequence gave too few values".into(),
+        ));
+    }
+    let last_id = ids.last().copied();
+    let at = now();
+    let mut params = Vec::with_capacity(entries.len() * 14);
+    let mut placeholders = Vec::with_capacity(entries.len());
+    for (entry, id) in entries.iter().zip(ids) {
+        let record = AuditRecord::chained(id, at, entry, prev_hash);
+        prev_hash = record.hash.clone().unwrap_or_default();
+        let first = params.len();
+        params.extend(record.values());
+        placeholders.push(format!(
+            "({})",
+            (first + 1..=params.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     connection.execute(
         &format!(
-            "INSERT INTO app.audit_log ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-            chain::COLUMNS
+            "INSERT INTO app.audit_log ({}) VALUES {}",
+            chain::COLUMNS,
+            placeholders.join(", ")
         ),
-        &record.values(),
+        &params,
     )?;
     connection.execute(
         "UPDATE app.audit_head SET last_id = $1, hash = $2 WHERE id = 1",
-        &[
-            id.into(),
-            record.hash.clone().map_or(Value::Null, Value::from),
-        ],
+        &[last_id.map_or(Value::Null, Value::from), prev_hash.into()],
     )?;
-    Ok(id)
+    Ok(())
 }
 
 /// Now, in UTC, to the microsecond: what both stores keep, so the hash is reproducible from

@@ -43,7 +43,7 @@ pub fn prune(connection: &dyn Connection, older_than: NaiveDateTime) -> Result<u
         );
         append(
             connection,
-            &AuditEntry::new(AuditEvent::AdminChange).detail(detail),
+            &[AuditEntry::new(AuditEvent::AdminChange).detail(detail)],
         )?;
         Ok(removed)
     })?;

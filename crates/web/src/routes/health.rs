@@ -50,7 +50,7 @@ pub(crate) async fn metrics(State(state): State<AppState>, _: Admin) -> Response
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.render(),
+        state.metrics.render(state.answers.lookups()),
     )
         .into_response()
 }

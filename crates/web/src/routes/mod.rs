@@ -9,3 +9,4 @@ pub(crate) mod conversations;
 pub(crate) mod dictionary;
 pub(crate) mod health;
 pub(crate) mod rights;
+pub(crate) mod tools;
