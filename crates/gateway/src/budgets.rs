@@ -201,30 +201,61 @@ pub fn check(limits: &Limits, usage: &Usage, now: NaiveDateTime) -> Result<(), B
     Ok(())
 }
 
-/// Adds one question's cost to the user's usage of this hour.
-pub fn charge(
-    connection: &dyn Connection,
-    user_id: i64,
-    now: NaiveDateTime,
-    rows: u64,
-    milliseconds: u64,
-    llm_tokens: u64,
-) -> Result<(), StoreError> {
+/// One question's cost, to add to its user's usage of the hour it was asked in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charge {
+    pub user_id: i64,
+    pub at: NaiveDateTime,
+    pub rows: u64,
+    pub milliseconds: u64,
+    pub llm_tokens: u64,
+}
+
+/// Adds costs to the stored usage: summed per user and hour, one upsert for all.
+pub fn charge_all(connection: &dyn Connection, charges: &[Charge]) -> Result<(), StoreError> {
     let clamp = |value: u64| i64::try_from(value).unwrap_or(i64::MAX);
+    let mut sums: std::collections::BTreeMap<(i64, NaiveDateTime), [i64; 4]> =
+        std::collections::BTreeMap::new();
+    for charge in charges {
+        let sum = sums
+            .entry((charge.user_id, hour_of(charge.at)))
+            .or_default();
+        sum[0] += 1;
+        sum[1] = sum[1].saturating_add(clamp(charge.rows));
+        sum[2] = sum[2].saturating_add(clamp(charge.milliseconds));
+        sum[3] = sum[3].saturating_add(clamp(charge.llm_tokens));
+    }
+    if sums.is_empty() {
+        return Ok(());
+    }
+    let mut params: Vec<Value> = Vec::with_capacity(sums.len() * 6);
+    let mut rows = Vec::with_capacity(sums.len());
+    for ((user_id, hour), sum) in sums {
+        let first = params.len();
+        params.push(user_id.into());
+        params.push(hour.into());
+        params.extend(sum.map(Value::from));
+        rows.push(format!(
+            "(${}, ${}, ${}, ${}, ${}, ${})",
+            first + 1,
+            first + 2,
+            first + 3,
+            first + 4,
+            first + 5,
+            first + 6
+        ));
+    }
     connection.execute(
-        "INSERT INTO app.query_usage AS u (user_id, hour, queries, rows_read, milliseconds, llm_tokens)
-         VALUES ($1, $2, 1, $3, $4, $5)
-         ON CONFLICT (user_id, hour) DO UPDATE SET queries = u.queries + 1,
-             rows_read = u.rows_read + excluded.rows_read,
-             milliseconds = u.milliseconds + excluded.milliseconds,
-             llm_tokens = u.llm_tokens + excluded.llm_tokens",
-        &[
-            user_id.into(),
-            hour_of(now).into(),
-            clamp(rows).into(),
-            clamp(milliseconds).into(),
-            clamp(llm_tokens).into(),
-        ],
+        &format!(
+            "INSERT INTO app.query_usage AS u (user_id, hour, queries, rows_read, milliseconds, llm_tokens)
+             VALUES {}
+             ON CONFLICT (user_id, hour) DO UPDATE SET queries = u.queries + excluded.queries,
+                 rows_read = u.rows_read + excluded.rows_read,
+                 milliseconds = u.milliseconds + excluded.milliseconds,
+                 llm_tokens = u.llm_tokens + excluded.llm_tokens",
+            rows.join(", ")
+        ),
+        &params,
     )?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use analyst_core::Answer;
 use analyst_nlu::Vocabulary;
-use analyst_store::{Connection, WriteJob};
+use analyst_store::Connection;
 
 use crate::conversations::{self, ConversationError, NewMessage};
 use crate::{Access, AskContext, ask_in_conversation};
@@ -49,9 +49,9 @@ pub struct ChatReply {
     pub message_id: String,
 }
 
-/// Answers a question and hands `save` the write that stores it with its answer in the user's
-/// conversation (a new one when none is given; the caller runs it in a transaction, now or in
-/// the background). In a conversation, a follow-up ("and by store?") builds on the last query,
+/// Answers a question and hands `save` the message that stores it with its answer in the
+/// user's conversation (a new one when none is given; the caller writes it with
+/// [`NewMessage::save_all`], now or in the background). In a conversation, a follow-up ("and by store?") builds on the last query,
 /// so earlier writes must be done before. A conversation of another user is refused before
 /// anything runs.
 pub fn chat(
@@ -59,7 +59,7 @@ pub fn chat(
     vocabulary: &Vocabulary,
     turn: &ChatTurn<'_>,
     context: &AskContext,
-    save: &dyn Fn(WriteJob),
+    save: &dyn Fn(NewMessage),
 ) -> Result<ChatReply, ChatError> {
     let message = turn.message.trim();
     if message.is_empty() {
@@ -110,9 +110,7 @@ pub fn chat(
         conversation_id: record.conversation_id.clone(),
         message_id: record.message_id.clone(),
     };
-    save(Box::new(move |connection: &dyn Connection| {
-        record.save(connection)
-    }));
+    save(record);
     Ok(reply)
 }
 

@@ -1,5 +1,7 @@
 //! Conversations and their messages (each question with the answer it got), owned by one user.
 
+use std::collections::{BTreeSet, HashMap};
+
 use analyst_core::{Answer, SemanticQuery};
 use analyst_store::{Connection, StoreError, Value};
 use chrono::{NaiveDateTime, Utc};
@@ -96,46 +98,120 @@ impl NewMessage {
         })
     }
 
-    /// Writes the message (and its conversation when new); call inside a transaction.
-    pub fn save(&self, connection: &dyn Connection) -> Result<(), StoreError> {
-        if let Some((user_id, workspace)) = &self.starts {
-            connection.execute(
-                "INSERT INTO app.conversation (id, user_id, title, workspace, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $5)",
-                &[
-                    self.conversation_id.as_str().into(),
-                    (*user_id).into(),
-                    title_of(&self.question).into(),
-                    workspace.as_str().into(),
-                    self.at.into(),
-                ],
-            )?;
+    /// Writes messages (and the conversations they start) in a few multi-row statements;
+    /// call inside a transaction. Messages of one conversation keep their order.
+    pub fn save_all(
+        connection: &dyn Connection,
+        messages: &[NewMessage],
+    ) -> Result<(), StoreError> {
+        for chunk in messages.chunks(SAVE_CHUNK) {
+            save_chunk(connection, chunk)?;
         }
-        // A new conversation's first message is at position 1; later ones follow the last.
-        let position = if self.starts.is_some() {
-            "1"
-        } else {
-            "(SELECT COALESCE(max(position), 0) + 1 FROM app.message WHERE conversation_id = $2)"
-        };
-        connection.execute(
-            &format!(
-                "INSERT INTO app.message (id, conversation_id, position, question, answer, created_at)
-                 VALUES ($1, $2, {position}, $3, $4, $5)"
-            ),
-            &[
-                self.message_id.as_str().into(),
-                self.conversation_id.as_str().into(),
-                self.question.as_str().into(),
-                self.answer.as_str().into(),
-                self.at.into(),
-            ],
-        )?;
-        connection.execute(
-            "UPDATE app.conversation SET updated_at = $1 WHERE id = $2",
-            &[self.at.into(), self.conversation_id.as_str().into()],
-        )?;
         Ok(())
     }
+}
+
+/// Messages per multi-row INSERT.
+const SAVE_CHUNK: usize = 400;
+
+/// `($n, $n+1, …)` for the next `width` parameters.
+fn row_of(first: usize, width: usize) -> String {
+    let placeholders: Vec<String> = (first + 1..=first + width)
+        .map(|n| format!("${n}"))
+        .collect();
+    format!("({})", placeholders.join(", "))
+}
+
+fn save_chunk(connection: &dyn Connection, messages: &[NewMessage]) -> Result<(), StoreError> {
+    let (mut params, mut rows): (Vec<Value>, Vec<String>) = (Vec::new(), Vec::new());
+    for message in messages {
+        if let Some((user_id, workspace)) = &message.starts {
+            rows.push(row_of(params.len(), 6));
+            params.extend([
+                message.conversation_id.as_str().into(),
+                (*user_id).into(),
+                title_of(&message.question).into(),
+                workspace.as_str().into(),
+                message.at.into(),
+                message.at.into(),
+            ]);
+        }
+    }
+    if !rows.is_empty() {
+        connection.execute(
+            &format!(
+                "INSERT INTO app.conversation (id, user_id, title, workspace, created_at, updated_at)
+                 VALUES {}",
+                rows.join(", ")
+            ),
+            &params,
+        )?;
+    }
+    // Positions follow the last stored message of each continued conversation.
+    let continued: BTreeSet<&str> = messages
+        .iter()
+        .filter(|message| message.starts.is_none())
+        .map(|message| message.conversation_id.as_str())
+        .collect();
+    let mut last: HashMap<String, i64> = HashMap::new();
+    if !continued.is_empty() {
+        let ids: Vec<Value> = continued.iter().map(|id| Value::from(*id)).collect();
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        for row in connection
+            .query(
+                &format!(
+                    "SELECT conversation_id, max(position) FROM app.message
+                     WHERE conversation_id IN ({}) GROUP BY conversation_id",
+                    placeholders.join(", ")
+                ),
+                &ids,
+            )?
+            .rows
+        {
+            if let (Some(id), Some(position)) = (
+                row.first().and_then(Value::as_str),
+                row.get(1).and_then(Value::as_i64),
+            ) {
+                last.insert(id.to_string(), position);
+            }
+        }
+    }
+    let (mut params, mut rows): (Vec<Value>, Vec<String>) = (Vec::new(), Vec::new());
+    for message in messages {
+        let position = last.entry(message.conversation_id.clone()).or_insert(0);
+        *position += 1;
+        rows.push(row_of(params.len(), 6));
+        params.extend([
+            message.message_id.as_str().into(),
+            message.conversation_id.as_str().into(),
+            (*position).into(),
+            message.question.as_str().into(),
+            message.answer.as_str().into(),
+            message.at.into(),
+        ]);
+    }
+    connection.execute(
+        &format!(
+            "INSERT INTO app.message (id, conversation_id, position, question, answer, created_at) VALUES {}",
+            rows.join(", ")
+        ),
+        &params,
+    )?;
+    if let Some(at) = messages.iter().map(|message| message.at).max()
+        && !continued.is_empty()
+    {
+        let mut params: Vec<Value> = vec![at.into()];
+        params.extend(continued.iter().map(|id| Value::from(*id)));
+        let placeholders: Vec<String> = (2..=params.len()).map(|n| format!("${n}")).collect();
+        connection.execute(
+            &format!(
+                "UPDATE app.conversation SET updated_at = $1 WHERE id IN ({})",
+                placeholders.join(", ")
+            ),
+            &params,
+        )?;
+    }
+    Ok(())
 }
 
 /// The conversation, if `user_id` owns it.

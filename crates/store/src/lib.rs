@@ -21,6 +21,6 @@ pub use error::StoreError;
 pub use location::{AccessMode, Location, STORE_FILE, open, redact};
 pub use pool::{Pool, Pooled};
 pub use value::Value;
-pub use writer::{WriteJob, Writer};
+pub use writer::{Gatherer, WriteJob, Writer};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

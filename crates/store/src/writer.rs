@@ -8,6 +8,7 @@
 //! never loses the others; a write that fails alone is logged with its error.
 
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::{Connection, Result, transaction};
@@ -72,6 +73,58 @@ impl Drop for Writer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Items of one kind (audit entries, messages, usage) gathered between writes: the first item
+/// queues a write that takes every item gathered by the time it runs, so a burst of requests
+/// costs one multi-row write. Items of a write that fails go back first in line.
+pub struct Gatherer<T> {
+    pending: Arc<Mutex<Pending<T>>>,
+    write: fn(&dyn Connection, &[T]) -> Result<()>,
+}
+
+struct Pending<T> {
+    items: Vec<T>,
+    /// A write that will take the items is queued.
+    scheduled: bool,
+}
+
+impl<T: Send + 'static> Gatherer<T> {
+    /// Items will be written with `write` (inside the writer's transaction).
+    pub fn new(write: fn(&dyn Connection, &[T]) -> Result<()>) -> Gatherer<T> {
+        Gatherer {
+            pending: Arc::new(Mutex::new(Pending {
+                items: Vec::new(),
+                scheduled: false,
+            })),
+            write,
+        }
+    }
+
+    /// Adds an item, queueing a write on `writer` unless one is queued already.
+    pub fn push(&self, writer: &Writer, item: T) {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        pending.items.push(item);
+        if pending.scheduled {
+            return;
+        }
+        pending.scheduled = true;
+        let (buffer, write) = (self.pending.clone(), self.write);
+        writer.submit(Box::new(move |connection: &dyn Connection| {
+            let items = {
+                let mut pending = buffer.lock().unwrap_or_else(PoisonError::into_inner);
+                pending.scheduled = false;
+                std::mem::take(&mut pending.items)
+            };
+            let written = write(connection, &items);
+            if written.is_err() {
+                let mut pending = buffer.lock().unwrap_or_else(PoisonError::into_inner);
+                let newer = std::mem::replace(&mut pending.items, items);
+                pending.items.extend(newer);
+            }
+            written
+        }));
     }
 }
 

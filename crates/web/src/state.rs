@@ -6,9 +6,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use analyst_accounts::{AuditEntry, Rights, User};
+use analyst_gateway::budgets::{self, Charge};
+use analyst_gateway::conversations::NewMessage;
 use analyst_gateway::{AnswerCache, Workspace, load_workspaces};
 use analyst_nlu::Vocabulary;
-use analyst_store::{Connection, Pool, StoreError, Value, WriteJob, Writer};
+use analyst_store::{Connection, Gatherer, Pool, StoreError, Value, Writer};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::error::AppError;
@@ -90,13 +92,6 @@ struct Known {
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
-/// Audit entries not yet written, and whether a write that takes them is queued.
-#[derive(Default)]
-struct PendingAudit {
-    entries: Vec<AuditEntry>,
-    scheduled: bool,
-}
-
 pub struct Shared {
     pub(crate) pool: Pool,
     pub(crate) settings: WebSettings,
@@ -115,8 +110,10 @@ pub struct Shared {
     query_slots: tokio::sync::Semaphore,
     /// Audit entries, usage counters and conversation messages, written in the background.
     writer: Writer,
-    /// Audit entries waiting for the background writer.
-    audit_pending: Arc<Mutex<PendingAudit>>,
+    /// Audit entries, messages and usage waiting for the background writer.
+    audit_pending: Gatherer<AuditEntry>,
+    messages_pending: Gatherer<NewMessage>,
+    charges_pending: Gatherer<Charge>,
     /// Budget limits and each user's usage.
     pub(crate) usage: UsageTracker,
 }
@@ -135,7 +132,9 @@ impl AppState {
         let writer = Writer::start(pool.dedicated()?);
         Ok(AppState(Arc::new(Shared {
             writer,
-            audit_pending: Arc::default(),
+            audit_pending: Gatherer::new(analyst_accounts::append_entries),
+            messages_pending: Gatherer::new(NewMessage::save_all),
+            charges_pending: Gatherer::new(budgets::charge_all),
             usage: UsageTracker::default(),
             login_by_account: Limiter::new(settings.login_failures_per_account, LOGIN_WINDOW),
             login_by_ip: Limiter::new(settings.login_failures_per_ip, LOGIN_WINDOW),
@@ -151,44 +150,19 @@ impl AppState {
     }
 
     /// Appends an entry to the audit log, in the background (every audit write of the server
-    /// goes this way, so the hash chain has one writer). Entries wait in a buffer that one
-    /// queued write appends at once.
+    /// goes this way, so the hash chain has one writer).
     pub(crate) fn audit(&self, entry: AuditEntry) {
-        let mut pending = self
-            .audit_pending
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pending.entries.push(entry);
-        if pending.scheduled {
-            return;
-        }
-        pending.scheduled = true;
-        let buffer = self.audit_pending.clone();
-        self.writer
-            .submit(Box::new(move |connection: &dyn Connection| {
-                let entries = {
-                    let mut pending = buffer
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner());
-                    pending.scheduled = false;
-                    std::mem::take(&mut pending.entries)
-                };
-                let written = analyst_accounts::append_entries(connection, &entries);
-                if written.is_err() {
-                    // Rolled back: the entries go back first in line for the next write.
-                    let mut pending = buffer
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner());
-                    let newer = std::mem::replace(&mut pending.entries, entries);
-                    pending.entries.extend(newer);
-                }
-                written
-            }));
+        self.audit_pending.push(&self.writer, entry);
     }
 
-    /// Queues a write for the background writer.
-    pub(crate) fn write_later(&self, job: WriteJob) {
-        self.writer.submit(job);
+    /// Stores a question and its answer in its conversation, in the background.
+    pub(crate) fn save_message(&self, message: NewMessage) {
+        self.messages_pending.push(&self.writer, message);
+    }
+
+    /// Adds a question's cost to its user's stored usage, in the background.
+    pub(crate) fn save_charge(&self, charge: Charge) {
+        self.charges_pending.push(&self.writer, charge);
     }
 
     /// Waits until every background write queued so far is committed (before reading what

@@ -79,8 +79,8 @@ pub(crate) async fn ask(
                 // The conversation's earlier messages are read: they must be written first.
                 state.flush_writes();
             }
-            let reply = chat(connection, &view.vocabulary, &turn, &context, &|job| {
-                state.write_later(job)
+            let reply = chat(connection, &view.vocabulary, &turn, &context, &|message| {
+                state.save_message(message)
             })?;
             account_for(
                 state,
@@ -177,11 +177,13 @@ fn account_for(
     let (user_id, rows, ms) = (user.id, meta.row_count, meta.total_time_ms);
     let tokens = meta.tokens_used.input + meta.tokens_used.output;
     state.usage.count(user_id, now, rows, ms, tokens);
-    state.write_later(Box::new(
-        move |connection: &dyn analyst_store::Connection| {
-            budgets::charge(connection, user_id, now, rows, ms, tokens)
-        },
-    ));
+    state.save_charge(budgets::Charge {
+        user_id,
+        at: now,
+        rows,
+        milliseconds: ms,
+        llm_tokens: tokens,
+    });
     let event = if meta.route == REFUSED_ROUTE {
         AuditEvent::AccessDenied
     } else {
