@@ -146,8 +146,13 @@ pub fn usage(
     })
 }
 
-/// Whether one more question fits the limits.
-pub fn check(limits: &Limits, usage: &Usage, now: NaiveDateTime) -> Result<(), BudgetExceeded> {
+/// Whether one more question fits the limits; if so, the query time left today (when the
+/// limits have one).
+pub fn check(
+    limits: &Limits,
+    usage: &Usage,
+    now: NaiveDateTime,
+) -> Result<Option<f64>, BudgetExceeded> {
     let next_hour = hour_of(now) + Duration::hours(1);
     let tomorrow = day_of(now) + Duration::days(1);
     let checks = [
@@ -198,7 +203,9 @@ pub fn check(limits: &Limits, usage: &Usage, now: NaiveDateTime) -> Result<(), B
             });
         }
     }
-    Ok(())
+    Ok(limits
+        .seconds_per_day
+        .map(|seconds| (seconds * 1000 - usage.milliseconds_today) as f64 / 1000.0))
 }
 
 /// One question's cost, to add to its user's usage of the hour it was asked in.
@@ -398,7 +405,7 @@ mod tests {
             queries_today: 9,
             ..Usage::default()
         };
-        assert_eq!(check(&limits, &usage, now), Ok(()));
+        assert_eq!(check(&limits, &usage, now), Ok(Some(60.0)));
         usage.queries_this_hour = 3;
         let refused = check(&limits, &usage, now).unwrap_err();
         assert_eq!(refused.what, "questions per hour");

@@ -46,6 +46,8 @@ pub struct AskContext {
     pub access: Access,
     /// When the aggregates were last rebuilt, when the caller knows (else it is read).
     pub data_as_of: Option<NaiveDateTime>,
+    /// Query time left in the asker's daily budget, when it has one.
+    pub seconds_left: Option<f64>,
 }
 
 impl AskContext {
@@ -56,6 +58,7 @@ impl AskContext {
             answers: None,
             access: Access::operator(),
             data_as_of: None,
+            seconds_left: None,
         }
     }
 }
@@ -78,7 +81,13 @@ pub fn answer_query(
     mut query: SemanticQuery,
     context: &AskContext,
 ) -> Answer {
-    if let Some(refusal) = context.access.refusal(query.tool) {
+    let scoped = analyst_semantic::scoped(connection, &context.access.scope);
+    let connection: &dyn Connection = &scoped;
+    let refusal = context
+        .access
+        .refusal(query.tool)
+        .or_else(|| over_allowance(connection, &query, context.seconds_left));
+    if let Some(refusal) = refusal {
         let meta = Meta {
             route: REFUSED_ROUTE.into(),
             tool: Some(query.tool.name().into()),
@@ -87,8 +96,6 @@ pub fn answer_query(
         };
         return Answer::error(refusal, meta);
     }
-    let scoped = analyst_semantic::scoped(connection, &context.access.scope);
-    let connection: &dyn Connection = &scoped;
     if query.tool != Tool::SalesByDimension {
         return tools_answer::answer_tool(connection, query, context);
     }
@@ -136,6 +143,27 @@ pub fn answer_query(
         answers.put(key, &answer);
     }
     answer
+}
+
+/// Below this many seconds left in a budget, each query's cost is estimated before it runs.
+const ESTIMATE_BELOW_SECONDS: f64 = 30.0;
+
+/// Why a query is refused when its estimated time exceeds what is left of the asker's daily
+/// budget (estimated from table sizes, without running it).
+fn over_allowance(
+    connection: &dyn Connection,
+    query: &SemanticQuery,
+    seconds_left: Option<f64>,
+) -> Option<String> {
+    let left = seconds_left.filter(|left| *left < ESTIMATE_BELOW_SECONDS)?;
+    let estimate = analyst_tools::estimate_cost(connection, query).ok()?;
+    (estimate.estimated_seconds > left).then(|| {
+        format!(
+            "This query would take about {:.2} s of query time, and {:.2} s are left in your daily budget (it resets at 00:00 UTC). Ask an administrator for more.",
+            estimate.estimated_seconds,
+            left.max(0.0)
+        )
+    })
 }
 
 /// Questions that name no period look at the last 30 whole days; the answer says so.

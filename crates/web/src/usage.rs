@@ -30,8 +30,9 @@ fn hour_of(moment: NaiveDateTime) -> NaiveDateTime {
 }
 
 impl UsageTracker {
-    /// Whether `user_id` may ask one more question in `workspace` at `now`. `settle` makes the
-    /// background writes durable before usage is read from the store.
+    /// Whether `user_id` may ask one more question in `workspace` at `now`, and the query time
+    /// left today. `settle` makes the background writes durable before usage is read from the
+    /// store.
     pub(crate) fn check(
         &self,
         connection: &dyn Connection,
@@ -39,7 +40,7 @@ impl UsageTracker {
         (user_id, username): (i64, &str),
         workspace: &str,
         now: NaiveDateTime,
-    ) -> Result<Result<(), BudgetExceeded>, StoreError> {
+    ) -> Result<Result<Option<f64>, BudgetExceeded>, StoreError> {
         let limits = self.limits(connection, username, workspace)?;
         let mut usage = self
             .usage

@@ -708,3 +708,46 @@ async fn budgets_stop_questions_with_the_reset_time_and_admins_see_usage() {
     let entries = audit["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3, "{audit}");
 }
+
+#[tokio::test]
+async fn a_query_estimated_to_exceed_the_time_left_is_refused_before_it_runs() {
+    let app = TestApp::start().await;
+    let anna = app.token("anna").await;
+    let ben = app.token("ben").await;
+    assert_eq!(
+        put_budget(
+            &app,
+            &anna,
+            json!({"scope": "user", "key": "ben", "seconds_per_day": 1})
+        )
+        .await,
+        StatusCode::OK
+    );
+    // Ben has used 999 ms of his second today.
+    {
+        let connection = app.pool.get().unwrap();
+        let hour = chrono::Utc::now()
+            .naive_utc()
+            .format("%Y-%m-%d %H:00:00")
+            .to_string();
+        connection
+            .execute(
+                "INSERT INTO app.query_usage (user_id, hour, queries, rows_read, milliseconds, llm_tokens)
+                 SELECT id, CAST($1 AS TIMESTAMP), 1, 0, 999, 0 FROM app.users WHERE username = 'ben'",
+                &[Value::from(hour)],
+            )
+            .unwrap();
+    }
+    let (status, answer) = post(&app, &ben, "/api/v1/query", json!({"tool": "dead_stock"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["meta"]["route"], "refused", "{answer}");
+    let message = answer["error"].as_str().unwrap();
+    assert!(
+        message.contains("s are left in your daily budget"),
+        "{message}"
+    );
+    assert!(answer["table"].is_null());
+    // Anna has no such limit.
+    let (_, answered) = post(&app, &anna, "/api/v1/query", json!({"tool": "dead_stock"})).await;
+    assert!(answered["error"].is_null(), "{answered}");
+}

@@ -57,7 +57,8 @@ pub(crate) async fn ask(
     let reply = state
         .run(move |connection, state| {
             let workspace = request.workspace.as_deref().unwrap_or(DEFAULT_WORKSPACE);
-            let now = within_budget(connection, state, &user, workspace, ip.as_deref())?;
+            let (now, seconds_left) =
+                within_budget(connection, state, &user, workspace, ip.as_deref())?;
             let view = state.data_view(connection)?;
             if let Some(code) = request.workspace.as_deref()
                 && !view.workspaces.iter().any(|known| known.code == code)
@@ -68,7 +69,7 @@ pub(crate) async fn ask(
                     known.join(", ")
                 )));
             }
-            let context = ask_context(connection, state, &user, &view)?;
+            let context = ask_context(connection, state, &user, &view, seconds_left)?;
             let turn = ChatTurn {
                 user_id,
                 message: &request.message,
@@ -117,12 +118,14 @@ fn take_question(state: &AppState, user_id: i64) -> Result<(), AppError> {
     })
 }
 
-/// Today, the shared answers, the data's freshness, and the user's tools and rows.
+/// Today, the shared answers, the data's freshness, the user's tools and rows, and the query
+/// time left in their budget.
 fn ask_context(
     connection: &dyn analyst_store::Connection,
     state: &AppState,
     user: &User,
     view: &DataView,
+    seconds_left: Option<f64>,
 ) -> Result<AskContext, AppError> {
     let rights = state.rights(connection, user)?;
     Ok(AskContext {
@@ -130,17 +133,19 @@ fn ask_context(
         answers: Some(state.answers.clone()),
         access: Access::from(&rights).in_workspaces(&view.workspaces, None),
         data_as_of: view.data_as_of,
+        seconds_left,
     })
 }
 
-/// The moment of the question, when the user's budget allows one more; a refusal is audited.
+/// The moment of the question and the query time left today, when the user's budget allows
+/// one more; a refusal is audited.
 fn within_budget(
     connection: &dyn analyst_store::Connection,
     state: &AppState,
     user: &User,
     workspace: &str,
     ip: Option<&str>,
-) -> Result<chrono::NaiveDateTime, AppError> {
+) -> Result<(NaiveDateTime, Option<f64>), AppError> {
     let now = chrono::Utc::now().naive_utc();
     let verdict = state.usage.check(
         connection,
@@ -149,17 +154,19 @@ fn within_budget(
         workspace,
         now,
     )?;
-    if let Err(exceeded) = verdict {
-        state.audit(
-            AuditEntry::new(AuditEvent::BudgetExceeded)
-                .user(user.id, &user.username)
-                .workspace(workspace)
-                .ip(ip)
-                .detail(exceeded.to_string()),
-        );
-        return Err(AppError::over_budget(&exceeded));
+    match verdict {
+        Ok(seconds_left) => Ok((now, seconds_left)),
+        Err(exceeded) => {
+            state.audit(
+                AuditEntry::new(AuditEvent::BudgetExceeded)
+                    .user(user.id, &user.username)
+                    .workspace(workspace)
+                    .ip(ip)
+                    .detail(exceeded.to_string()),
+            );
+            Err(AppError::over_budget(&exceeded))
+        }
     }
-    Ok(now)
 }
 
 /// After an answer: its rows, time and tokens counted against the user's budget, and the
@@ -237,9 +244,9 @@ pub(crate) async fn query(
     let _slot = state.query_slot().await?;
     let answer = state
         .run(move |connection, state| {
-            let now = within_budget(connection, state, &user, "", ip.as_deref())?;
+            let (now, seconds_left) = within_budget(connection, state, &user, "", ip.as_deref())?;
             let view = state.data_view(connection)?;
-            let context = ask_context(connection, state, &user, &view)?;
+            let context = ask_context(connection, state, &user, &view, seconds_left)?;
             let answer = answer_query(connection, query, &context);
             account_for(
                 state,
