@@ -3,29 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-use std::path::Path;
+mod common;
+
 use std::process::{Command, Output};
 
 use analyst_store::{AccessMode, Location, Value};
-
-fn analyst(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_analyst"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("ANALYST_DATABASE_URL")
-        .env_remove("ANALYST_AUDIT_RETENTION_DAYS")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use common::{analyst, stderr, stdout};
 
 fn succeeds(output: Output) -> String {
     assert!(output.status.success(), "{}", stderr(&output));

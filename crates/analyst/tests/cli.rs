@@ -2,29 +2,13 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::{analyst, stderr, stdout};
 use serde_json::Value as Json;
-
-fn analyst(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_analyst"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("ANALYST_DATABASE_URL")
-        .env_remove("ANALYST_TODAY")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// Fails with one clear line on stderr, and no panic or backtrace.
 fn assert_clear_failure(output: &Output, expected: &str) {

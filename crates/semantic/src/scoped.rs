@@ -189,60 +189,67 @@ fn has_alias(rest: &str) -> bool {
             .any(|clause| clause.eq_ignore_ascii_case(&word))
 }
 
+/// The lists of a scope.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Company = 0,
+    Store = 1,
+    Channel = 2,
+}
+
 /// Placeholders of the scope's lists, added to the parameters on first use.
 struct Lists<'a> {
     scope: &'a DataScope,
     params: Vec<Value>,
-    companies: Option<String>,
-    stores: Option<String>,
-    channels: Option<String>,
+    /// The placeholders of each field's list, once added.
+    placeholders: [Option<String>; 3],
 }
 
 impl Lists<'_> {
-    fn placeholders(params: &mut Vec<Value>, values: Vec<Value>) -> String {
-        if values.is_empty() {
-            return String::new();
-        }
-        let first = params.len() + 1;
-        params.extend(values);
-        (first..=params.len())
-            .map(|n| format!("${n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// `column IN (…)` for the companies, `None` when companies are not restricted.
-    fn companies(&mut self, column: &str) -> Option<String> {
-        let ids = self.scope.companies.as_ref()?;
-        let list = self.companies.get_or_insert_with(|| {
-            Self::placeholders(
-                &mut self.params,
-                ids.iter().map(|id| (*id).into()).collect(),
-            )
+    /// `column IN (…)` for a field's list, `None` when the scope does not restrict the field.
+    fn condition(&mut self, field: Field, column: &str) -> Option<String> {
+        let values: Vec<Value> = match field {
+            Field::Company => self
+                .scope
+                .companies
+                .as_ref()?
+                .iter()
+                .map(|id| (*id).into())
+                .collect(),
+            Field::Store => self
+                .scope
+                .stores
+                .as_ref()?
+                .iter()
+                .map(|id| (*id).into())
+                .collect(),
+            Field::Channel => {
+                let codes = self.scope.channels.as_ref()?;
+                codes.iter().map(|code| code.as_str().into()).collect()
+            }
+        };
+        let params = &mut self.params;
+        let list = self.placeholders[field as usize].get_or_insert_with(|| {
+            let first = params.len() + 1;
+            params.extend(values);
+            (first..=params.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         });
         Some(membership(column, list))
+    }
+
+    fn companies(&mut self, column: &str) -> Option<String> {
+        self.condition(Field::Company, column)
     }
 
     fn stores(&mut self, column: &str) -> Option<String> {
-        let ids = self.scope.stores.as_ref()?;
-        let list = self.stores.get_or_insert_with(|| {
-            Self::placeholders(
-                &mut self.params,
-                ids.iter().map(|id| (*id).into()).collect(),
-            )
-        });
-        Some(membership(column, list))
+        self.condition(Field::Store, column)
     }
 
     fn channels(&mut self, column: &str) -> Option<String> {
-        let codes = self.scope.channels.as_ref()?;
-        let list = self.channels.get_or_insert_with(|| {
-            Self::placeholders(
-                &mut self.params,
-                codes.iter().map(|code| code.as_str().into()).collect(),
-            )
-        });
-        Some(membership(column, list))
+        self.condition(Field::Channel, column)
     }
 }
 
@@ -260,9 +267,7 @@ fn restrict(sql: &str, params: &[Value], scope: &DataScope) -> Result<(String, V
     let mut lists = Lists {
         scope,
         params: params.to_vec(),
-        companies: None,
-        stores: None,
-        channels: None,
+        placeholders: [None, None, None],
     };
     let mut out = String::with_capacity(sql.len() + 256);
     let mut copied = 0;

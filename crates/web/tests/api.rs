@@ -615,16 +615,8 @@ async fn metrics_and_the_openapi_document_describe_the_server() {
             .status(),
         StatusCode::OK
     );
+    let text = app.get_text(&anna, "/metrics").await;
     let client = Client::new();
-    let text = client
-        .get(app.url("/metrics"))
-        .bearer_auth(&anna)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
     assert!(
         text.contains(
             r#"analyst_http_requests_total{route="/ai_analyst/chat",method="POST",status="200"} 2"#

@@ -270,15 +270,7 @@ async fn repeated_questions_are_answered_from_the_cache_until_the_dictionary_cha
     assert_eq!(third["meta"]["cached"], false);
     assert_eq!(third["table"], first["table"]);
     // Hits and misses are counted for Prometheus.
-    let metrics = Client::new()
-        .get(app.url("/metrics"))
-        .bearer_auth(&anna)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.get_text(&anna, "/metrics").await;
     assert!(
         metrics.contains("analyst_answer_cache_lookups_total{result=\"hit\"} 1"),
         "{metrics}"

@@ -136,6 +136,18 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// `GET path` with a bearer token: the text of a 200 answer.
+    pub async fn get_text(&self, token: &str, path: &str) -> String {
+        let response = Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.text().await.unwrap()
+    }
+
     /// Asks a question with a bearer token.
     pub async fn ask(&self, token: &str, body: Json) -> Response {
         Client::new()
