@@ -85,6 +85,7 @@ fn main() {
         start_date: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
         end_date: NaiveDate::from_ymd_opt(2026, 11, 14).unwrap(),
         id_base: 0,
+        catalog_scale: 1,
     };
     let t = std::time::Instant::now();
     let mut c = C::default();

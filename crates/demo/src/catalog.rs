@@ -405,7 +405,7 @@ fn build_templates(config: &DemoConfig, rng: &mut ChaCha8Rng) -> Vec<Template> {
     let mut templates = Vec::new();
     for (brand, ranges) in BRAND_RANGES.iter().enumerate() {
         for &(category, count) in *ranges {
-            for _ in 0..count {
+            for _ in 0..count * config.catalog_scale.max(1) as usize {
                 // A third of the range is core (never out of season); the rest is seasonal,
                 // spread over the six seasons of the data.
                 let season = if rng.random_bool(0.33) {

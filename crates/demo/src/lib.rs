@@ -37,6 +37,9 @@ pub struct DemoConfig {
     /// Every generated id is `id_base + n` (n ≥ 1), so demo rows never collide with rows a
     /// store already holds.
     pub id_base: i64,
+    /// How many times the default catalogue (about 1,700 variants) each brand's range is:
+    /// 12 gives about 20,000 products, for benchmarks. The named values stay the same.
+    pub catalog_scale: u32,
 }
 
 /// Master data: small enough to hand over whole.

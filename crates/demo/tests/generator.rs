@@ -78,6 +78,7 @@ fn config(lines: u64, seed: u64) -> DemoConfig {
         start_date: day("2024-01-01"),
         end_date: day(END),
         id_base: 0,
+        catalog_scale: 1,
     }
 }
 
@@ -331,4 +332,35 @@ fn dead_stock_and_best_sellers_about_to_run_out_exist() {
         running_out >= 3,
         "{running_out} fast sellers about to run out"
     );
+}
+
+#[test]
+fn the_catalogue_scales_for_benchmarks_and_keeps_its_names() {
+    let small = run(&config(2_000, 9));
+    let large = run(&DemoConfig {
+        catalog_scale: 4,
+        ..config(2_000, 9)
+    });
+    let (few, many) = (small.master.products.len(), large.master.products.len());
+    assert!(
+        many > few * 3 && many < few * 5,
+        "{few} products, scaled by 4: {many}"
+    );
+    let brands = |everything: &Everything| {
+        everything
+            .master
+            .products
+            .iter()
+            .map(|product| product.brand.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(brands(&small), brands(&large));
+    assert_eq!(large.lines.len(), 2_000, "the same number of lines");
+    let skus: std::collections::BTreeSet<&str> = large
+        .master
+        .products
+        .iter()
+        .map(|product| product.sku.as_str())
+        .collect();
+    assert_eq!(skus.len(), many, "every SKU unique");
 }

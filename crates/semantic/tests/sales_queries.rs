@@ -74,6 +74,7 @@ fn fixture() -> Fixture {
         start_date: day("2024-01-01"),
         end_date: day("2026-11-14"),
         id_base: 0,
+        catalog_scale: 1,
     };
     let dir = tempfile::tempdir().unwrap();
     let connection = analyst_store::open(

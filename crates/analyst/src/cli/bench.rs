@@ -70,6 +70,9 @@ pub struct BenchArgs {
     /// Time only the tools (skip the questions).
     #[arg(long)]
     tools_only: bool,
+    /// Catalogue size of the demo business: 1 is about 1,700 products, 12 about 20,000.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
+    catalog_scale: u32,
     /// Questions each user asks in the HTTP benchmark.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     requests: u64,
@@ -90,12 +93,18 @@ pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
             start_date: DEMO_START,
             end_date: today.pred_opt().context("bench date")?,
             id_base: 0,
+            catalog_scale: args.catalog_scale,
         };
         let started = Instant::now();
         install(connection.as_ref(), &config, &mut |_| {})?;
         let seconds = started.elapsed().as_secs_f64();
+        let products = connection
+            .query("SELECT count(*) FROM silver.product", &[])?
+            .scalar()
+            .and_then(analyst_store::Value::as_i64)
+            .unwrap_or(0);
         println!(
-            "\n{lines} lines: demo generated and loaded in {seconds:.1} s ({:.0} lines/s), peak memory {}",
+            "\n{lines} lines, {products} products: demo generated and loaded in {seconds:.1} s ({:.0} lines/s), peak memory {}",
             lines as f64 / seconds,
             peak_memory()
         );

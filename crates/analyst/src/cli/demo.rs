@@ -24,6 +24,9 @@ pub struct DemoArgs {
     /// Seed of the generator: the same seed gives the same business.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Catalogue size: 1 is the default range (about 1,700 products), 12 about 20,000.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
+    catalog_scale: u32,
     /// Last day of data [default: the day before --today].
     #[arg(long, value_parser = parse_day)]
     end_date: Option<NaiveDate>,
@@ -31,7 +34,7 @@ pub struct DemoArgs {
     #[arg(long)]
     force: bool,
     /// Delete the demo business (and only it), keeping your own data.
-    #[arg(long, conflicts_with_all = ["force", "lines", "seed", "end_date"])]
+    #[arg(long, conflicts_with_all = ["force", "lines", "seed", "end_date", "catalog_scale"])]
     remove: bool,
 }
 
@@ -57,6 +60,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> anyhow::Result<ExitCode> {
         start_date: DEMO_START,
         end_date,
         id_base: 0,
+        catalog_scale: args.catalog_scale,
     };
     install_with_progress(connection.as_ref(), config)?;
     Ok(ExitCode::SUCCESS)
@@ -70,6 +74,7 @@ pub fn install_default(connection: &dyn Connection, settings: &Settings) -> anyh
         start_date: DEMO_START,
         end_date: (settings.today - Duration::days(1)).max(DEMO_START),
         id_base: 0,
+        catalog_scale: 1,
     };
     install_with_progress(connection, config)
 }

@@ -51,6 +51,7 @@ impl TestApp {
             start_date: day("2024-01-01"),
             end_date: day("2026-11-14"),
             id_base: 0,
+            catalog_scale: 1,
         };
         install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
         add_user(connection.as_ref(), "anna", PASSWORD, true, false).unwrap();
