@@ -78,7 +78,7 @@ pub fn ask(
 /// The asker's rights decide whether the tool runs, and every statement runs under their scope.
 pub fn answer_query(
     connection: &dyn Connection,
-    mut query: SemanticQuery,
+    query: SemanticQuery,
     context: &AskContext,
 ) -> Answer {
     let scoped = analyst_semantic::scoped(connection, &context.access.scope);
@@ -96,9 +96,28 @@ pub fn answer_query(
         };
         return Answer::error(refusal, meta);
     }
-    if query.tool != Tool::SalesByDimension {
-        return tools_answer::answer_tool(connection, query, context);
+    let mut answer = if query.tool == Tool::SalesByDimension {
+        answer_sales(connection, query, context)
+    } else {
+        tools_answer::answer_tool(connection, query, context)
+    };
+    let scope = &context.access.scope;
+    if scope.is_restricted() && answer.error.is_none() {
+        answer.answer.push_str(&format!(
+            "\n\nFigures cover {} only, as your access allows.",
+            scope.description
+        ));
     }
+    answer
+}
+
+/// A `sales_by_dimension` query, from the cache when it was answered at this data version for
+/// the same rows.
+fn answer_sales(
+    connection: &dyn Connection,
+    mut query: SemanticQuery,
+    context: &AskContext,
+) -> Answer {
     let started = Instant::now();
     if query.period.is_none() {
         query.period = Some(default_period(context.today));

@@ -261,6 +261,14 @@ async fn a_store_manager_sees_only_their_store_in_every_answer() {
     assert!(expected > 0.0);
     assert_eq!(rows(&mine).len(), 1, "{mine}");
     assert_eq!(rows(&mine)[0]["store"], "Phuket Central");
+    assert!(
+        mine["answer"]
+            .as_str()
+            .unwrap()
+            .ends_with("Figures cover Phuket Central only, as your access allows."),
+        "{mine}"
+    );
+    assert!(!everyone["answer"].as_str().unwrap().contains("your access"));
     assert_close(
         rows(&mine)[0]["revenue"].as_f64().unwrap(),
         expected,
