@@ -71,6 +71,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "audit_head",
         sql: include_str!("../migrations/0012_audit_head.sql"),
     },
+    Migration {
+        version: 13,
+        name: "jobs",
+        sql: include_str!("../migrations/0013_jobs.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;
