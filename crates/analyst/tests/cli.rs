@@ -535,6 +535,44 @@ fn rights_and_record_rules_are_managed_from_the_command_line() {
 }
 
 #[test]
+fn jobs_are_listed_shown_and_cancelled_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = analyst(dir.path(), &["user", "list"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let id = {
+        let connection = analyst_store::open(
+            &analyst_store::Location::DataDir(dir.path().to_path_buf()),
+            analyst_store::AccessMode::ReadWrite,
+        )
+        .unwrap();
+        analyst_jobs::queue::enqueue(
+            connection.as_ref(),
+            &analyst_jobs::NewJob::new(
+                "refresh_gold",
+                serde_json::json!({"from": "2026-10-01", "to": "2026-10-31"}),
+            ),
+        )
+        .unwrap()
+        .id
+    };
+    let listed = stdout(&analyst(dir.path(), &["jobs", "list"]));
+    let line = listed
+        .lines()
+        .find(|line| line.contains("refresh_gold"))
+        .unwrap();
+    assert!(line.contains("queued") && line.contains("0/3"), "{listed}");
+    let shown = stdout(&analyst(dir.path(), &["jobs", "show", &id.to_string()]));
+    assert!(
+        shown.contains("2026-10-31") && shown.contains("queued"),
+        "{shown}"
+    );
+    let output = analyst(dir.path(), &["jobs", "cancel", &id.to_string()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("cancelled"), "{}", stdout(&output));
+    assert_clear_failure(&analyst(dir.path(), &["jobs", "show", "999"]), "no job 999");
+}
+
+#[test]
 fn configuration_comes_from_flags_then_environment_then_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

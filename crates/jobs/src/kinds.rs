@@ -1,5 +1,7 @@
 //! The job kinds the analyst itself provides.
 
+use std::sync::Arc;
+
 use analyst_store::gold::refresh_daily_sales_range;
 use chrono::NaiveDate;
 use serde_json::{Value as Json, json};
@@ -42,4 +44,9 @@ impl JobKind for RefreshGold {
         }
         Ok(json!({"rows_written": written, "days": days}))
     }
+}
+
+/// Every kind the server runs.
+pub fn builtin() -> Vec<Arc<dyn JobKind>> {
+    vec![Arc::new(RefreshGold)]
 }

@@ -3,7 +3,9 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::routes::{audit, auth, budgets, chat, conversations, dictionary, health, rights, tools};
+use crate::routes::{
+    audit, auth, budgets, chat, conversations, dictionary, health, jobs, rights, tools,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +24,10 @@ use crate::routes::{audit, auth, budgets, chat, conversations, dictionary, healt
         chat::ask,
         chat::query,
         tools::list,
+        jobs::list,
+        jobs::show,
+        jobs::cancel,
+        jobs::add,
         chat::workspace_context,
         conversations::list,
         conversations::show,

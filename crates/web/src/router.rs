@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::metrics::track;
 use crate::openapi;
 use crate::routes::{
-    assets, audit, auth, budgets, chat, conversations, dictionary, health, rights, tools,
+    assets, audit, auth, budgets, chat, conversations, dictionary, health, jobs, rights, tools,
 };
 use crate::state::AppState;
 
@@ -44,6 +44,9 @@ pub fn router(state: AppState) -> Router {
         .route("/ai_analyst/chat", post(chat::ask))
         .route("/api/v1/query", post(chat::query))
         .route("/api/v1/tools", get(tools::list))
+        .route("/api/v1/jobs", get(jobs::list).post(jobs::add))
+        .route("/api/v1/jobs/{id}", get(jobs::show))
+        .route("/api/v1/jobs/{id}/cancel", post(jobs::cancel))
         .route("/api/v1/conversations", get(conversations::list))
         .route(
             "/api/v1/conversations/{id}",

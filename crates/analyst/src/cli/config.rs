@@ -42,6 +42,7 @@ pub struct FileConfig {
     pub port: Option<u16>,
     pub chat_per_minute: Option<u32>,
     pub max_concurrent_queries: Option<u32>,
+    pub workers: Option<u32>,
     pub session_hours: Option<u32>,
     pub token_days: Option<u32>,
     pub secure_cookies: Option<bool>,
@@ -108,6 +109,9 @@ pub struct ServerOptions {
     /// Questions answered at once; more wait up to 5 s for a slot [default: 10].
     #[arg(long, env = "ANALYST_MAX_CONCURRENT_QUERIES", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_concurrent_queries: Option<u32>,
+    /// Job workers (imports, syncs, exports, maintenance) [default: 2].
+    #[arg(long, env = "ANALYST_WORKERS", value_parser = clap::value_parser!(u32).range(0..=64))]
+    pub workers: Option<u32>,
     /// Hours a browser session lasts [default: 12].
     #[arg(long, env = "ANALYST_SESSION_HOURS", value_parser = clap::value_parser!(u32).range(1..=720))]
     pub session_hours: Option<u32>,
@@ -126,6 +130,7 @@ pub struct ServerConfig {
     pub port: (u16, Origin),
     pub chat_per_minute: (u32, Origin),
     pub max_concurrent_queries: (u32, Origin),
+    pub workers: (u32, Origin),
     pub session_hours: (u32, Origin),
     pub token_days: (u32, Origin),
     pub secure_cookies: (bool, Origin),
@@ -160,6 +165,7 @@ impl ServerConfig {
                 file.max_concurrent_queries,
                 10,
             ),
+            workers: pick(matches, "workers", options.workers, file.workers, 2),
             session_hours: pick(
                 matches,
                 "session_hours",
@@ -246,6 +252,7 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         server.max_concurrent_queries.0.to_string(),
         server.max_concurrent_queries.1,
     );
+    row("workers", server.workers.0.to_string(), server.workers.1);
     row(
         "session_hours",
         server.session_hours.0.to_string(),

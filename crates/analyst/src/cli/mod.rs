@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod dictionary;
 mod eval;
+mod jobs;
 mod load;
 mod query;
 mod render;
@@ -73,6 +74,9 @@ pub enum Command {
     /// The audit log: verify its hash chain, list entries, prune old ones.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// The job queue: list, show and cancel jobs.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCommand),
     /// Print the effective configuration and where each value comes from.
     Config(config::ConfigArgs),
 }
@@ -131,6 +135,7 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(&settings, args),
         Command::User(command) => user::run(&settings, command),
         Command::Audit(command) => audit::run(&settings, command),
+        Command::Jobs(command) => jobs::run(&settings, command),
         Command::Config(args) => config::run(&settings, args),
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use analyst_accounts::{add_user, one_time_password, user_count};
+use analyst_jobs::{WorkerSettings, Workers};
 use analyst_store::{Connection, Pool};
 use analyst_web::{AppState, WebSettings};
 use anyhow::Context;
@@ -37,8 +38,9 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .init();
     let connection = open_with_data(settings)?;
     create_first_admin(connection.as_ref())?;
+    let pool = Pool::new(connection, POOL_SIZE);
     let state = AppState::new(
-        Pool::new(connection, POOL_SIZE),
+        pool.clone(),
         WebSettings {
             today: settings.fixed_today,
             chat_per_minute: config.chat_per_minute.0,
@@ -48,6 +50,15 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
             secure_cookies: config.secure_cookies.0,
             ..WebSettings::default()
         },
+    )?;
+    let workers = Workers::start(
+        &pool,
+        analyst_jobs::kinds::builtin(),
+        WorkerSettings {
+            workers: config.workers.0 as usize,
+            ..WorkerSettings::default()
+        },
+        "serve",
     )?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -73,6 +84,8 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
             let _ = std::fs::remove_file(path);
         }
         served.context("serving")?;
+        // Running jobs finish their current step; queued ones wait for the next start.
+        workers.stop();
         println!("Stopped.");
         Ok(ExitCode::SUCCESS)
     })

@@ -8,5 +8,6 @@ pub(crate) mod chat;
 pub(crate) mod conversations;
 pub(crate) mod dictionary;
 pub(crate) mod health;
+pub(crate) mod jobs;
 pub(crate) mod rights;
 pub(crate) mod tools;

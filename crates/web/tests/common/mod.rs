@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use analyst_accounts::{AccessField, add_user, add_user_with_rights, check_rights};
 use analyst_demo::{DemoConfig, install};
+use analyst_jobs::{WorkerSettings, Workers};
 use analyst_store::{AccessMode, Location, Pool};
 use analyst_web::{AppState, WebSettings};
 use chrono::NaiveDate;
@@ -21,6 +22,8 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestApp {
     pub base: String,
+    /// The job workers, as `serve` runs them (quicker polling).
+    _workers: Workers,
     pub pool: Pool,
     pub state: AppState,
     stop: Option<oneshot::Sender<()>>,
@@ -65,6 +68,17 @@ impl TestApp {
             },
         )
         .unwrap();
+        let workers = Workers::start(
+            &pool,
+            analyst_jobs::kinds::builtin(),
+            WorkerSettings {
+                workers: 1,
+                poll: std::time::Duration::from_millis(20),
+                report_every: std::time::Duration::from_millis(20),
+            },
+            "test",
+        )
+        .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address: SocketAddr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -72,6 +86,7 @@ impl TestApp {
             let _ = stopped.await;
         }));
         TestApp {
+            _workers: workers,
             base: format!("http://{address}"),
             pool,
             state,
