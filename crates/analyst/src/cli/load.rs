@@ -33,6 +33,16 @@ pub fn run(connection: Box<dyn Connection + Send>, plan: &LoadPlan<'_>) -> anyho
         &["executive".to_string()].into(),
         &Default::default(),
     )?;
+    // The benchmark measures capacity, not budgets: no global limit on its throwaway store.
+    analyst_gateway::budgets::put_budget(
+        connection.as_ref(),
+        &analyst_gateway::budgets::Budget {
+            scope: "global".into(),
+            key: String::new(),
+            limits: analyst_gateway::budgets::Limits::default(),
+        },
+    )
+    .map_err(anyhow::Error::msg)?;
     let mut tokens = Vec::with_capacity(plan.users);
     for index in 0..plan.users {
         let user = add_user_with_rights(
