@@ -10,19 +10,7 @@ use std::time::{Duration, Instant};
 use analyst_store::Value;
 use common::TestApp;
 use reqwest::{Client, StatusCode};
-use serde_json::{Value as Json, json};
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Json) -> (StatusCode, Json) {
-    let response = Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Json::Null))
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn an_administrator_queues_a_job_the_workers_run_and_others_cannot_see() {
@@ -30,13 +18,13 @@ async fn an_administrator_queues_a_job_the_workers_run_and_others_cannot_see() {
     let anna = app.token("anna").await;
     let ben = app.token("ben").await;
     // The refresh rewrites October's aggregates: the same totals as the sales lines.
-    let (status, queued) = post(
-        &app,
-        &anna,
-        "/api/v1/jobs",
-        json!({"kind": "refresh_gold", "params": {"from": "2026-10-01", "to": "2026-10-31"}}),
-    )
-    .await;
+    let (status, queued) = app
+        .post_json(
+            &anna,
+            "/api/v1/jobs",
+            json!({"kind": "refresh_gold", "params": {"from": "2026-10-01", "to": "2026-10-31"}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{queued}");
     let id = queued["id"].as_i64().unwrap();
     let started = Instant::now();
@@ -92,17 +80,21 @@ async fn an_administrator_queues_a_job_the_workers_run_and_others_cannot_see() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let (status, _) = post(&app, &ben, &format!("/api/v1/jobs/{id}/cancel"), json!({})).await;
+    let (status, _) = app
+        .post_json(&ben, &format!("/api/v1/jobs/{id}/cancel"), json!({}))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = post(
-        &app,
-        &ben,
-        "/api/v1/jobs",
-        json!({"kind": "refresh_gold", "params": {}}),
-    )
-    .await;
+    let (status, _) = app
+        .post_json(
+            &ben,
+            "/api/v1/jobs",
+            json!({"kind": "refresh_gold", "params": {}}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, refused) = post(&app, &anna, "/api/v1/jobs", json!({"kind": "format_disk"})).await;
+    let (status, refused) = app
+        .post_json(&anna, "/api/v1/jobs", json!({"kind": "format_disk"}))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
         refused["error"]["message"]
@@ -112,13 +104,13 @@ async fn an_administrator_queues_a_job_the_workers_run_and_others_cannot_see() {
     );
 
     // Bad parameters fail the job with a message, after its attempts.
-    let (_, bad) = post(
-        &app,
-        &anna,
-        "/api/v1/jobs",
-        json!({"kind": "refresh_gold", "params": {"from": "yesterday"}}),
-    )
-    .await;
+    let (_, bad) = app
+        .post_json(
+            &anna,
+            "/api/v1/jobs",
+            json!({"kind": "refresh_gold", "params": {"from": "yesterday"}}),
+        )
+        .await;
     let bad_id = bad["id"].as_i64().unwrap();
     let started = Instant::now();
     let failed_once = loop {
@@ -137,13 +129,9 @@ async fn an_administrator_queues_a_job_the_workers_run_and_others_cannot_see() {
         "{failed_once}"
     );
     // Cancelled while it waits for its next attempt.
-    let (status, cancelled) = post(
-        &app,
-        &anna,
-        &format!("/api/v1/jobs/{bad_id}/cancel"),
-        json!({}),
-    )
-    .await;
+    let (status, cancelled) = app
+        .post_json(&anna, &format!("/api/v1/jobs/{bad_id}/cancel"), json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(cancelled["state"], "cancelled");
     let listed = app.get_json(&anna, "/api/v1/jobs").await;

@@ -60,18 +60,6 @@ const GROUPS: [&str; 7] = [
     "driver",
 ];
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Json) -> (StatusCode, Json) {
-    let response = Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Json::Null))
-}
-
 async fn status_of_get(app: &TestApp, token: Option<&str>, path: &str) -> StatusCode {
     let mut request = Client::new().get(app.url(path));
     if let Some(token) = token {
@@ -99,7 +87,7 @@ async fn every_group_gets_exactly_its_tools_and_routes() {
             if tool == "sales_by_dimension" {
                 query["measures"] = json!(["revenue"]);
             }
-            let (status, answer) = post(&app, &token, "/api/v1/query", query).await;
+            let (status, answer) = app.post_json(&token, "/api/v1/query", query).await;
             assert_eq!(status, StatusCode::OK, "{group} {tool}: {answer}");
             let refused = answer["meta"]["route"] == "refused";
             assert_eq!(!refused, expected, "{group} using {tool}: {answer}");
@@ -158,8 +146,9 @@ async fn every_group_gets_exactly_its_tools_and_routes() {
             );
         }
         // Workspaces: each group enters its own; drivers none.
-        let (status, context) =
-            post(&app, &token, "/ai_analyst/workspace/context", json!({})).await;
+        let (status, context) = app
+            .post_json(&token, "/ai_analyst/workspace/context", json!({}))
+            .await;
         assert_eq!(status, StatusCode::OK);
         let codes: Vec<&str> = context["workspaces"]
             .as_array()
@@ -170,13 +159,13 @@ async fn every_group_gets_exactly_its_tools_and_routes() {
         assert_eq!(codes, workspace_matrix(group), "{group}: {context}");
         // A question about sales in the default workspace: answered for those whose groups
         // and workspace allow sales figures, refused for support, impossible for drivers.
-        let (status, answer) = post(
-            &app,
-            &token,
-            "/ai_analyst/chat",
-            json!({"message": "revenue by store last month"}),
-        )
-        .await;
+        let (status, answer) = app
+            .post_json(
+                &token,
+                "/ai_analyst/chat",
+                json!({"message": "revenue by store last month"}),
+            )
+            .await;
         if group == "driver" {
             assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
             continue;
@@ -238,23 +227,23 @@ async fn a_store_manager_sees_only_their_store_in_every_answer() {
     let anna = app.token("anna").await;
 
     // An administrator sees every store (so the checks below can fail).
-    let (_, everyone) = post(
-        &app,
-        &anna,
-        "/ai_analyst/chat",
-        json!({"message": "revenue by store this year"}),
-    )
-    .await;
+    let (_, everyone) = app
+        .post_json(
+            &anna,
+            "/ai_analyst/chat",
+            json!({"message": "revenue by store this year"}),
+        )
+        .await;
     assert!(rows(&everyone).len() > 3, "{everyone}");
     // The same question from the store manager: one store, totals and shares over it alone;
     // not the administrator's cached answer.
-    let (_, mine) = post(
-        &app,
-        &mia,
-        "/ai_analyst/chat",
-        json!({"message": "revenue by store this year"}),
-    )
-    .await;
+    let (_, mine) = app
+        .post_json(
+            &mia,
+            "/ai_analyst/chat",
+            json!({"message": "revenue by store this year"}),
+        )
+        .await;
     assert_eq!(mine["meta"]["cached"], false);
     let period = &mine["meta"]["query"]["period"];
     let expected = phuket_revenue(&app, period, "", &[]);
@@ -282,13 +271,13 @@ async fn a_store_manager_sees_only_their_store_in_every_answer() {
     assert_close(mine["kpis"][0]["raw"].as_f64().unwrap(), expected, "KPI");
 
     // Rankings, by brand: each brand's figure is Phuket's, and they add up to Phuket's total.
-    let (_, brands) = post(
-        &app,
-        &mia,
-        "/ai_analyst/chat",
-        json!({"message": "revenue by brand last month"}),
-    )
-    .await;
+    let (_, brands) = app
+        .post_json(
+            &mia,
+            "/ai_analyst/chat",
+            json!({"message": "revenue by brand last month"}),
+        )
+        .await;
     let period = &brands["meta"]["query"]["period"];
     let mut sum = 0.0;
     for row in rows(&brands) {
@@ -301,13 +290,13 @@ async fn a_store_manager_sees_only_their_store_in_every_answer() {
     assert_close(sum, phuket_revenue(&app, period, "", &[]), "sum of brands");
 
     // A follow-up in the same conversation stays in the store.
-    let (_, by_store) = post(
-        &app,
-        &mia,
-        "/ai_analyst/chat",
-        json!({"message": "and by store?", "conversation_id": brands["conversation_id"]}),
-    )
-    .await;
+    let (_, by_store) = app
+        .post_json(
+            &mia,
+            "/ai_analyst/chat",
+            json!({"message": "and by store?", "conversation_id": brands["conversation_id"]}),
+        )
+        .await;
     let stores: Vec<Json> = rows(&by_store)
         .iter()
         .map(|row| row["store"].clone())
@@ -319,13 +308,13 @@ async fn a_store_manager_sees_only_their_store_in_every_answer() {
     );
 
     // A comparison: both periods are Phuket's.
-    let (_, compared) = post(
-        &app,
-        &mia,
-        "/ai_analyst/chat",
-        json!({"message": "revenue last month compared with the same month last year"}),
-    )
-    .await;
+    let (_, compared) = app
+        .post_json(
+            &mia,
+            "/ai_analyst/chat",
+            json!({"message": "revenue last month compared with the same month last year"}),
+        )
+        .await;
     let period = &compared["meta"]["query"]["period"];
     assert_close(
         compared["kpis"][0]["raw"].as_f64().unwrap(),
@@ -334,27 +323,27 @@ async fn a_store_manager_sees_only_their_store_in_every_answer() {
     );
 
     // Naming another store, in words or in the IR, shows none of its figures.
-    let (_, other) = post(
-        &app,
-        &mia,
-        "/ai_analyst/chat",
-        json!({"message": "revenue in Bangkok Siam last month"}),
-    )
-    .await;
+    let (_, other) = app
+        .post_json(
+            &mia,
+            "/ai_analyst/chat",
+            json!({"message": "revenue in Bangkok Siam last month"}),
+        )
+        .await;
     assert!(other["error"].is_string(), "{other}");
     assert!(
         rows(&other).is_empty() && other["kpis"] == json!([]),
         "{other}"
     );
-    let (status, direct) = post(
-        &app,
-        &mia,
-        "/api/v1/query",
-        json!({"tool": "sales_by_dimension", "measures": ["revenue", "units"],
+    let (status, direct) = app
+        .post_json(
+            &mia,
+            "/api/v1/query",
+            json!({"tool": "sales_by_dimension", "measures": ["revenue", "units"],
                "dimensions": ["store", "channel"],
                "period": {"start": "2024-01-01", "end": "2026-11-14"}}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(!rows(&direct).is_empty());
     assert!(
@@ -363,14 +352,14 @@ async fn a_store_manager_sees_only_their_store_in_every_answer() {
             .all(|row| row["store"] == "Phuket Central"),
         "{direct}"
     );
-    let (_, filtered) = post(
-        &app,
-        &mia,
-        "/api/v1/query",
-        json!({"tool": "sales_by_dimension", "measures": ["revenue"],
+    let (_, filtered) = app
+        .post_json(
+            &mia,
+            "/api/v1/query",
+            json!({"tool": "sales_by_dimension", "measures": ["revenue"],
                "filters": [{"field": "store", "op": "in", "values": ["Bangkok Siam"]}]}),
-    )
-    .await;
+        )
+        .await;
     assert!(
         filtered["error"].is_string() && rows(&filtered).is_empty(),
         "{filtered}"
@@ -385,17 +374,21 @@ async fn a_store_manager_sees_only_their_store_in_every_answer() {
         "stock_aging",
         "refund_return_impact",
     ] {
-        let (_, hers) = post(&app, &mia, "/api/v1/query", json!({"tool": tool})).await;
+        let (_, hers) = app
+            .post_json(&mia, "/api/v1/query", json!({"tool": tool}))
+            .await;
         assert!(hers["error"].is_null(), "{tool}: {hers}");
-        let (_, filtered) = post(
-            &app,
-            &anna,
-            "/api/v1/query",
-            json!({"tool": tool,
+        let (_, filtered) = app
+            .post_json(
+                &anna,
+                "/api/v1/query",
+                json!({"tool": tool,
                    "filters": [{"field": "store", "op": "in", "values": ["Phuket Central"]}]}),
-        )
-        .await;
-        let (_, chain) = post(&app, &anna, "/api/v1/query", json!({"tool": tool})).await;
+            )
+            .await;
+        let (_, chain) = app
+            .post_json(&anna, "/api/v1/query", json!({"tool": tool}))
+            .await;
         assert_eq!(hers["table"]["rows"], filtered["table"]["rows"], "{tool}");
         assert_eq!(hers["kpis"], filtered["kpis"], "{tool}");
         assert_ne!(
@@ -416,45 +409,45 @@ async fn workspaces_allow_their_tools_and_keep_their_conversations() {
     let bob = app.token("bob").await;
     let question = "which products will run out of stock in the next 14 days?";
     // Stock cover is a buying tool: refused in Sales, naming the workspace that has it.
-    let (_, refused) = post(
-        &app,
-        &bob,
-        "/ai_analyst/chat",
-        json!({"message": question, "workspace": "sales"}),
-    )
-    .await;
+    let (_, refused) = app
+        .post_json(
+            &bob,
+            "/ai_analyst/chat",
+            json!({"message": question, "workspace": "sales"}),
+        )
+        .await;
     assert_eq!(refused["meta"]["route"], "refused", "{refused}");
     assert!(
         refused["error"].as_str().unwrap().contains("ask in Buying"),
         "{refused}"
     );
-    let (_, answered) = post(
-        &app,
-        &bob,
-        "/ai_analyst/chat",
-        json!({"message": question, "workspace": "buying"}),
-    )
-    .await;
+    let (_, answered) = app
+        .post_json(
+            &bob,
+            "/ai_analyst/chat",
+            json!({"message": question, "workspace": "buying"}),
+        )
+        .await;
     assert!(answered["error"].is_null(), "{answered}");
     assert_eq!(answered["meta"]["workspace"], "buying");
     assert_eq!(answered["meta"]["tool"], "stock_coverage");
     // The conversation stays in its workspace; another one is a new conversation.
-    let (status, _) = post(
-        &app,
-        &bob,
-        "/ai_analyst/chat",
-        json!({"message": "and by store?", "workspace": "sales",
+    let (status, _) = app
+        .post_json(
+            &bob,
+            "/ai_analyst/chat",
+            json!({"message": "and by store?", "workspace": "sales",
                "conversation_id": answered["conversation_id"]}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = post(
-        &app,
-        &bob,
-        "/ai_analyst/chat",
-        json!({"message": question, "workspace": "cs"}),
-    )
-    .await;
+    let (status, _) = app
+        .post_json(
+            &bob,
+            "/ai_analyst/chat",
+            json!({"message": question, "workspace": "cs"}),
+        )
+        .await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
@@ -462,16 +455,18 @@ async fn workspaces_allow_their_tools_and_keep_their_conversations() {
     );
     // Every suggested question of every workspace is answered for an executive.
     let ben = app.token("ben").await;
-    let (_, context) = post(&app, &ben, "/ai_analyst/workspace/context", json!({})).await;
+    let (_, context) = app
+        .post_json(&ben, "/ai_analyst/workspace/context", json!({}))
+        .await;
     for workspace in context["workspaces"].as_array().unwrap() {
         for prompt in workspace["prompts"].as_array().unwrap() {
-            let (status, answer) = post(
-                &app,
-                &ben,
-                "/ai_analyst/chat",
-                json!({"message": prompt, "workspace": workspace["code"]}),
-            )
-            .await;
+            let (status, answer) = app
+                .post_json(
+                    &ben,
+                    "/ai_analyst/chat",
+                    json!({"message": prompt, "workspace": workspace["code"]}),
+                )
+                .await;
             assert_eq!(status, StatusCode::OK);
             assert!(
                 answer["error"].is_null(),
@@ -489,13 +484,13 @@ async fn administrators_manage_users_and_rules_and_changes_apply_at_once() {
     let anna = app.token("anna").await;
     let ben = app.token("ben").await;
 
-    let (status, added) = post(
-        &app,
-        &anna,
-        "/api/v1/users",
-        json!({"username": "Olga", "groups": ["buyer"], "companies": ["LANNA"]}),
-    )
-    .await;
+    let (status, added) = app
+        .post_json(
+            &anna,
+            "/api/v1/users",
+            json!({"username": "Olga", "groups": ["buyer"], "companies": ["LANNA"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{added}");
     assert_eq!(added["username"], "olga");
     assert_eq!(added["groups"], json!(["buyer"]));
@@ -522,28 +517,30 @@ async fn administrators_manage_users_and_rules_and_changes_apply_at_once() {
     assert_eq!(olga["stores"], json!([]));
 
     // Non-administrators change nothing.
-    let (status, _) = post(
-        &app,
-        &ben,
-        "/api/v1/rules",
-        json!({"name": "x", "group": "sales", "field": "channel", "codes": ["online"]}),
-    )
-    .await;
+    let (status, _) = app
+        .post_json(
+            &ben,
+            "/api/v1/rules",
+            json!({"name": "x", "group": "sales", "field": "channel", "codes": ["online"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // A rule on ben: online only, from the next question on.
     let question = json!({"message": "revenue by channel this year"});
-    let (_, before) = post(&app, &ben, "/ai_analyst/chat", question.clone()).await;
+    let (_, before) = app
+        .post_json(&ben, "/ai_analyst/chat", question.clone())
+        .await;
     assert!(rows(&before).len() > 1, "{before}");
-    let (status, rule) = post(
-        &app,
-        &anna,
+    let (status, rule) = app.post_json(&anna,
         "/api/v1/rules",
         json!({"name": "Ben sees online", "user": "ben", "field": "channel", "codes": ["online"]}),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{rule}");
-    let (_, after) = post(&app, &ben, "/ai_analyst/chat", question.clone()).await;
+    let (_, after) = app
+        .post_json(&ben, "/ai_analyst/chat", question.clone())
+        .await;
     let channels: Vec<Json> = rows(&after)
         .iter()
         .map(|row| row["channel"].clone())
@@ -565,7 +562,7 @@ async fn administrators_manage_users_and_rules_and_changes_apply_at_once() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let (_, again) = post(&app, &ben, "/ai_analyst/chat", question).await;
+    let (_, again) = app.post_json(&ben, "/ai_analyst/chat", question).await;
     assert_eq!(rows(&again).len(), rows(&before).len());
     // Every change is in the audit log.
     let audit: Json = app
@@ -680,13 +677,13 @@ async fn budgets_stop_questions_with_the_reset_time_and_admins_see_usage() {
         "{message}"
     );
     // The direct query API counts against the same budget.
-    let (status, _) = post(
-        &app,
-        &ben,
-        "/api/v1/query",
-        json!({"tool": "sales_by_dimension", "measures": ["revenue"]}),
-    )
-    .await;
+    let (status, _) = app
+        .post_json(
+            &ben,
+            "/api/v1/query",
+            json!({"tool": "sales_by_dimension", "measures": ["revenue"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // Others are not affected; the administrator sees the usage and the refusals.
     let response = app
@@ -746,7 +743,9 @@ async fn a_query_estimated_to_exceed_the_time_left_is_refused_before_it_runs() {
             )
             .unwrap();
     }
-    let (status, answer) = post(&app, &ben, "/api/v1/query", json!({"tool": "dead_stock"})).await;
+    let (status, answer) = app
+        .post_json(&ben, "/api/v1/query", json!({"tool": "dead_stock"}))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(answer["meta"]["route"], "refused", "{answer}");
     let message = answer["error"].as_str().unwrap();
@@ -756,6 +755,8 @@ async fn a_query_estimated_to_exceed_the_time_left_is_refused_before_it_runs() {
     );
     assert!(answer["table"].is_null());
     // Anna has no such limit.
-    let (_, answered) = post(&app, &anna, "/api/v1/query", json!({"tool": "dead_stock"})).await;
+    let (_, answered) = app
+        .post_json(&anna, "/api/v1/query", json!({"tool": "dead_stock"}))
+        .await;
     assert!(answered["error"].is_null(), "{answered}");
 }

@@ -142,14 +142,7 @@ impl TestApp {
 
     /// `GET path` with a bearer token: the JSON body of a 200 answer.
     pub async fn get_json(&self, token: &str, path: &str) -> Json {
-        let response = Client::new()
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-        response.json().await.unwrap()
+        serde_json::from_str(&self.get_text(token, path).await).unwrap()
     }
 
     /// `GET path` with a bearer token: the text of a 200 answer.
@@ -162,6 +155,19 @@ impl TestApp {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
         response.text().await.unwrap()
+    }
+
+    /// `POST path` with a bearer token and a JSON body: the status and the JSON answer.
+    pub async fn post_json(&self, token: &str, path: &str, body: Json) -> (StatusCode, Json) {
+        let response = Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Json::Null))
     }
 
     /// Asks a question with a bearer token.
