@@ -79,8 +79,9 @@ pub struct Job {
 }
 
 const COLUMNS: &str = "id, kind, params, user_id, state, progress, message, result, attempts, \
-    max_attempts, run_after, heartbeat_at, worker, cancel_requested, created_at, started_at, \
-    finished_at";
+    max_attempts, run_after, heartbeat_at, worker, \
+    EXISTS (SELECT 1 FROM app.job_cancel c WHERE c.job_id = j.id) AS cancel_requested, \
+    created_at, started_at, finished_at";
 
 fn from_row(row: &[Value]) -> Option<Job> {
     let json = |index: usize| {
@@ -108,6 +109,21 @@ fn from_row(row: &[Value]) -> Option<Job> {
         started_at: row.get(15)?.as_timestamp(),
         finished_at: row.get(16)?.as_timestamp(),
     })
+}
+
+/// Runs a write again when it collided with another writer on the same job (DuckDB's
+/// optimistic concurrency reports a conflict; the other write went through).
+fn retrying<T>(mut write: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let mut tries = 0;
+    loop {
+        match write() {
+            Err(StoreError::Query(message)) if message.contains("onflict") && tries < 20 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(5 * tries));
+            }
+            other => return other,
+        }
+    }
 }
 
 pub(crate) fn now() -> NaiveDateTime {
@@ -153,10 +169,8 @@ impl NewJob {
 pub fn enqueue(connection: &dyn Connection, job: &NewJob) -> Result<Job, JobError> {
     let at = now();
     let rows = connection.query(
-        &format!(
-            "INSERT INTO app.job (kind, params, user_id, state, max_attempts, run_after, created_at)
-             VALUES ($1, $2, $3, 'queued', $4, $5, $6) RETURNING {COLUMNS}"
-        ),
+        "INSERT INTO app.job (kind, params, user_id, state, max_attempts, run_after, created_at)
+         VALUES ($1, $2, $3, 'queued', $4, $5, $6) RETURNING id",
         &[
             job.kind.as_str().into(),
             job.params.to_string().into(),
@@ -166,16 +180,17 @@ pub fn enqueue(connection: &dyn Connection, job: &NewJob) -> Result<Job, JobErro
             at.into(),
         ],
     )?;
-    rows.rows
-        .first()
-        .and_then(|row| from_row(row))
+    let id = rows.scalar().and_then(Value::as_i64);
+    id.map(|id| get(connection, id))
+        .transpose()?
+        .flatten()
         .ok_or_else(|| JobError::Store(StoreError::Query("the job was not stored".into())))
 }
 
 /// One job by id.
 pub fn get(connection: &dyn Connection, id: i64) -> Result<Option<Job>, JobError> {
     let rows = connection.query(
-        &format!("SELECT {COLUMNS} FROM app.job WHERE id = $1"),
+        &format!("SELECT {COLUMNS} FROM app.job j WHERE id = $1"),
         &[id.into()],
     )?;
     Ok(rows.rows.first().and_then(|row| from_row(row)))
@@ -190,11 +205,11 @@ pub fn list(
     let limit = i64::try_from(limit.clamp(1, 1_000)).unwrap_or(100);
     let rows = match user_id {
         Some(user) => connection.query(
-            &format!("SELECT {COLUMNS} FROM app.job WHERE user_id = $1 ORDER BY id DESC LIMIT $2"),
+            &format!("SELECT {COLUMNS} FROM app.job j WHERE user_id = $1 ORDER BY id DESC LIMIT $2"),
             &[user.into(), limit.into()],
         )?,
         None => connection.query(
-            &format!("SELECT {COLUMNS} FROM app.job ORDER BY id DESC LIMIT $1"),
+            &format!("SELECT {COLUMNS} FROM app.job j ORDER BY id DESC LIMIT $1"),
             &[limit.into()],
         )?,
     };
@@ -241,13 +256,15 @@ pub fn claim(
         let Some(id) = candidate else {
             return Ok(None);
         };
-        let rows = connection.query(
-            &format!(
-                "UPDATE app.job SET state = 'running', attempts = attempts + 1, worker = $2,
-                        heartbeat_at = $3, started_at = COALESCE(started_at, $3)
-                 WHERE id = $1 RETURNING {COLUMNS}"
-            ),
+        connection.execute(
+            "UPDATE app.job SET state = 'running', attempts = attempts + 1, worker = $2,
+                    heartbeat_at = $3, started_at = COALESCE(started_at, $3)
+             WHERE id = $1",
             &[id.into(), worker.into(), at.into()],
+        )?;
+        let rows = connection.query(
+            &format!("SELECT {COLUMNS} FROM app.job j WHERE id = $1"),
+            &[id.into()],
         )?;
         Ok(rows.rows.first().and_then(|row| from_row(row)))
     });
@@ -268,21 +285,32 @@ pub fn heartbeat(
     progress: f64,
     message: Option<&str>,
 ) -> Result<bool, JobError> {
-    let rows = connection.query(
-        "UPDATE app.job SET heartbeat_at = $3, progress = $4, message = COALESCE($5, message)
-         WHERE id = $1 AND worker = $2 AND state = 'running' RETURNING cancel_requested",
-        &[
-            id.into(),
-            worker.into(),
-            now().into(),
-            Value::Float(progress.clamp(0.0, 1.0)),
-            message.map_or(Value::Null, Value::from),
-        ],
-    )?;
-    Ok(match rows.scalar() {
-        Some(value) => value.as_bool().unwrap_or(true),
-        None => true,
-    })
+    let held = retrying(|| {
+        connection.execute(
+            "UPDATE app.job SET heartbeat_at = $3, progress = $4, message = COALESCE($5, message)
+             WHERE id = $1 AND worker = $2 AND state = 'running'",
+            &[
+                id.into(),
+                worker.into(),
+                now().into(),
+                Value::Float(progress.clamp(0.0, 1.0)),
+                message.map_or(Value::Null, Value::from),
+            ],
+        )
+    })?;
+    if held == 0 {
+        // Taken up by another worker, or no longer running.
+        return Ok(true);
+    }
+    let cancelled = connection
+        .query(
+            "SELECT count(*) FROM app.job_cancel WHERE job_id = $1",
+            &[id.into()],
+        )?
+        .scalar()
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    Ok(cancelled > 0)
 }
 
 /// Ends a job the worker still holds, as `state`, with a result or a message.
@@ -294,19 +322,21 @@ pub(crate) fn finish(
     result: Option<&Json>,
     message: Option<&str>,
 ) -> Result<(), JobError> {
-    connection.execute(
-        "UPDATE app.job SET state = $3, result = $4, message = $5, finished_at = $6,
-                progress = CASE WHEN $3 = 'succeeded' THEN 1 ELSE progress END
-         WHERE id = $1 AND worker = $2 AND state = 'running'",
-        &[
-            id.into(),
-            worker.into(),
-            state.name().into(),
-            result.map_or(Value::Null, |result| Value::from(result.to_string())),
-            message.map_or(Value::Null, Value::from),
-            now().into(),
-        ],
-    )?;
+    retrying(|| {
+        connection.execute(
+            "UPDATE app.job SET state = $3, result = $4, message = $5, finished_at = $6,
+                    progress = CASE WHEN $3 = 'succeeded' THEN 1 ELSE progress END
+             WHERE id = $1 AND worker = $2 AND state = 'running'",
+            &[
+                id.into(),
+                worker.into(),
+                state.name().into(),
+                result.map_or(Value::Null, |result| Value::from(result.to_string())),
+                message.map_or(Value::Null, Value::from),
+                now().into(),
+            ],
+        )
+    })?;
     Ok(())
 }
 
@@ -328,31 +358,60 @@ pub(crate) fn fail(
         )?;
         return Ok(JobState::Failed);
     }
-    connection.execute(
-        "UPDATE app.job SET state = 'queued', run_after = $3, message = $4, worker = NULL
-         WHERE id = $1 AND worker = $2 AND state = 'running'",
-        &[
-            job.id.into(),
-            worker.into(),
-            (now() + backoff(job.attempts)).into(),
-            message.into(),
-        ],
+    requeue(
+        connection,
+        job.id,
+        worker,
+        now() + backoff(job.attempts),
+        message,
+        0,
     )?;
     Ok(JobState::Queued)
+}
+
+/// Puts a job the worker holds back in the queue, to run from `run_after`; `refund` attempts
+/// are given back (an interrupted run is not a failed attempt).
+pub(crate) fn requeue(
+    connection: &dyn Connection,
+    id: i64,
+    worker: &str,
+    run_after: NaiveDateTime,
+    message: &str,
+    refund: i64,
+) -> Result<(), JobError> {
+    retrying(|| {
+        connection.execute(
+            "UPDATE app.job SET state = 'queued', run_after = $3, message = $4, worker = NULL,
+                    attempts = attempts - $5
+             WHERE id = $1 AND worker = $2 AND state = 'running'",
+            &[
+                id.into(),
+                worker.into(),
+                run_after.into(),
+                message.into(),
+                refund.into(),
+            ],
+        )
+    })?;
+    Ok(())
 }
 
 /// Cancels a job: a queued one at once, a running one at its next heartbeat. Returns the job
 /// as it is now; a job already over is left as it was.
 pub fn cancel(connection: &dyn Connection, id: i64) -> Result<Option<Job>, JobError> {
     let at = now();
+    retrying(|| {
+        connection.execute(
+            "UPDATE app.job SET state = 'cancelled', finished_at = $2, message = 'cancelled'
+             WHERE id = $1 AND state = 'queued'",
+            &[id.into(), at.into()],
+        )
+    })?;
     connection.execute(
-        "UPDATE app.job SET state = 'cancelled', finished_at = $2, message = 'cancelled'
-         WHERE id = $1 AND state = 'queued'",
+        "INSERT INTO app.job_cancel (job_id, requested_at)
+         SELECT id, $2 FROM app.job WHERE id = $1 AND state = 'running'
+         ON CONFLICT DO NOTHING",
         &[id.into(), at.into()],
-    )?;
-    connection.execute(
-        "UPDATE app.job SET cancel_requested = TRUE WHERE id = $1 AND state = 'running'",
-        &[id.into()],
     )?;
     get(connection, id)
 }

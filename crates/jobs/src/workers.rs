@@ -27,6 +27,9 @@ pub enum JobFailure {
     Cancelled,
     /// It failed: tried again after a backoff while attempts remain.
     Failed(String),
+    /// The worker is stopping (seen at a progress report): the job goes back to the queue
+    /// without using up an attempt, and runs again from the start (kinds are idempotent).
+    Interrupted,
 }
 
 impl From<StoreError> for JobFailure {
@@ -38,6 +41,7 @@ impl From<StoreError> for JobFailure {
 /// What a running job may use: the store, and progress reports that double as heartbeats.
 pub struct JobContext<'a> {
     connection: &'a dyn Connection,
+    stopping: &'a AtomicBool,
     job_id: i64,
     worker: &'a str,
     last_report: Option<Instant>,
@@ -52,6 +56,9 @@ impl JobContext<'_> {
     /// Reports progress (0 to 1); at most every `report_every` it reaches the store, and then
     /// says whether the job must stop.
     pub fn progress(&mut self, fraction: f64, message: Option<&str>) -> Result<(), JobFailure> {
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err(JobFailure::Interrupted);
+        }
         if self
             .last_report
             .is_some_and(|at| at.elapsed() < self.report_every)
@@ -88,7 +95,8 @@ impl Default for WorkerSettings {
     }
 }
 
-/// Running workers; [`Workers::stop`] (or dropping) lets each finish its job and stop.
+/// Running workers; [`Workers::stop`] (or dropping) stops each at its job's next progress
+/// report, putting the job back in the queue.
 pub struct Workers {
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
@@ -118,7 +126,8 @@ impl Workers {
         Ok(Workers { stop, threads })
     }
 
-    /// Asks every worker to stop after its current job and waits for them.
+    /// Asks every worker to stop (a running job is interrupted at its next progress report and
+    /// queued again) and waits for them.
     pub fn stop(mut self) {
         self.halt();
     }
@@ -147,7 +156,7 @@ fn work(
     let names: Vec<&str> = kinds.iter().map(|kind| kind.name()).collect();
     while !stop.load(Ordering::SeqCst) {
         match queue::claim(connection, worker, &names, queue::STALE_AFTER) {
-            Ok(Some(job)) => run_one(connection, kinds, worker, settings, &job),
+            Ok(Some(job)) => run_one(connection, kinds, worker, settings, stop, &job),
             Ok(None) => std::thread::sleep(settings.poll),
             Err(error) => {
                 tracing::error!(%error, "claiming a job failed");
@@ -162,6 +171,7 @@ fn run_one(
     kinds: &[Arc<dyn JobKind>],
     worker: &str,
     settings: WorkerSettings,
+    stopping: &AtomicBool,
     job: &Job,
 ) {
     let Some(kind) = kinds.iter().find(|kind| kind.name() == job.kind) else {
@@ -169,6 +179,7 @@ fn run_one(
     };
     let mut context = JobContext {
         connection,
+        stopping,
         job_id: job.id,
         worker,
         last_report: None,
@@ -192,6 +203,14 @@ fn run_one(
             JobState::Cancelled,
             None,
             Some("cancelled"),
+        ),
+        Err(JobFailure::Interrupted) => queue::requeue(
+            connection,
+            job.id,
+            worker,
+            queue::now(),
+            "interrupted: the worker stopped",
+            1,
         ),
         Err(JobFailure::Failed(message)) => {
             tracing::warn!(job = job.id, kind = %job.kind, %message, "a job attempt failed");

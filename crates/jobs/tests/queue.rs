@@ -191,7 +191,8 @@ fn cancelled_jobs_stop_queued_at_once_running_at_their_next_report() {
     assert_eq!(now.state, JobState::Cancelled);
     let asked = cancel(&*pool.get().unwrap(), running.id).unwrap().unwrap();
     assert!(asked.cancel_requested);
-    assert_eq!(settled(&pool, running.id).state, JobState::Cancelled);
+    let ended = settled(&pool, running.id);
+    assert_eq!(ended.state, JobState::Cancelled, "{ended:?}");
     workers.stop();
     // A finished job is left as it was.
     let again = cancel(&*pool.get().unwrap(), running.id).unwrap().unwrap();
@@ -283,4 +284,21 @@ fn concurrent_claims_take_each_job_once() {
     let distinct: BTreeSet<i64> = claimed.iter().copied().collect();
     assert_eq!(claimed.len(), 60, "every job claimed once: {claimed:?}");
     assert_eq!(distinct.len(), 60);
+}
+
+#[test]
+fn stopping_the_workers_puts_a_running_job_back_without_using_an_attempt() {
+    let (_dir, pool) = pool();
+    let job = enqueue(&*pool.get().unwrap(), &NewJob::new("forever", json!({}))).unwrap();
+    let workers = Workers::start(&pool, vec![Arc::new(Forever)], quick(), "t").unwrap();
+    let started = Instant::now();
+    while get(&*pool.get().unwrap(), job.id).unwrap().unwrap().state != JobState::Running {
+        assert!(started.elapsed() < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    workers.stop();
+    let back = get(&*pool.get().unwrap(), job.id).unwrap().unwrap();
+    assert_eq!(back.state, JobState::Queued, "{back:?}");
+    assert_eq!(back.attempts, 0);
+    assert!(back.message.unwrap().contains("interrupted"));
 }

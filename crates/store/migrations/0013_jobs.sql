@@ -20,8 +20,14 @@ CREATE TABLE app.job (
     run_after TIMESTAMP NOT NULL,
     heartbeat_at TIMESTAMP,
     worker VARCHAR,
-    cancel_requested BOOLEAN NOT NULL DEFAULT FALSE,
     created_at TIMESTAMP NOT NULL,
     started_at TIMESTAMP,
     finished_at TIMESTAMP
+);
+
+-- Cancellation asked for a running job, seen by its worker at the next progress report. Kept
+-- apart from app.job so the request never races the worker's own updates of the job's row.
+CREATE TABLE app.job_cancel (
+    job_id BIGINT PRIMARY KEY,
+    requested_at TIMESTAMP NOT NULL
 );
