@@ -205,7 +205,9 @@ pub fn list(
     let limit = i64::try_from(limit.clamp(1, 1_000)).unwrap_or(100);
     let rows = match user_id {
         Some(user) => connection.query(
-            &format!("SELECT {COLUMNS} FROM app.job j WHERE user_id = $1 ORDER BY id DESC LIMIT $2"),
+            &format!(
+                "SELECT {COLUMNS} FROM app.job j WHERE user_id = $1 ORDER BY id DESC LIMIT $2"
+            ),
             &[user.into(), limit.into()],
         )?,
         None => connection.query(
