@@ -152,15 +152,16 @@ pub(crate) fn list(
             LEFT JOIN moves m ON m.product_id = i.product_id AND m.company_id = i.company_id
             WHERE {list_condition}),
         history AS (
+            -- Sales before the recent window, only for those without a recent one.
             SELECT g.product_id, ss.company_id, MAX(g.date) AS last_sale
             FROM gold.daily_sales g
             JOIN scope_store ss ON ss.store_id = g.store_id
             JOIN listed l ON l.product_id = g.product_id AND l.company_id = ss.company_id
-            WHERE g.units > 0
+            WHERE g.units > 0 AND g.date < {since} AND l.last_recent_sale IS NULL
             GROUP BY g.product_id, ss.company_id),
         scored AS (
-            SELECT l.*, h.last_sale,
-                   CAST(COALESCE({today_sql} - COALESCE(h.last_sale, l.first_stock), 365) AS DOUBLE PRECISION) AS age_days,
+            SELECT l.*, COALESCE(l.last_recent_sale, h.last_sale) AS last_sale,
+                   CAST(COALESCE({today_sql} - COALESCE(l.last_recent_sale, h.last_sale, l.first_stock), 365) AS DOUBLE PRECISION) AS age_days,
                    l.units_recent / {velocity_days} AS velocity,
                    l.on_hand * p.standard_cost AS value
             FROM listed l JOIN silver.product p ON p.id = l.product_id
