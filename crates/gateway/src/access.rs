@@ -40,7 +40,7 @@ impl Access {
         let Some(groups) = &self.groups else {
             return true;
         };
-        let required = analyst_tools::spec(tool).required_groups;
+        let required = analyst_tools::required_groups(tool);
         groups.contains(ADMIN_GROUP)
             || required.is_empty()
             || required.iter().any(|group| groups.contains(*group))
@@ -70,7 +70,7 @@ impl Access {
     /// Why the tool is refused: the groups that may use it, or the workspaces that have it.
     pub(crate) fn refusal(&self, tool: Tool) -> Option<String> {
         if !self.may_use(tool) {
-            let required = analyst_tools::spec(tool).required_groups;
+            let required = analyst_tools::required_groups(tool);
             return Some(format!(
                 "You do not have access to {}: it is for the groups {}. Ask an administrator if you need it.",
                 tool.name(),

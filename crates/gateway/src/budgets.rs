@@ -85,7 +85,8 @@ pub struct BudgetExceeded {
     pub resets_at: NaiveDateTime,
 }
 
-fn hour_of(now: NaiveDateTime) -> NaiveDateTime {
+/// The hour (UTC) a moment falls in: usage is kept per user and hour.
+pub fn hour_of(now: NaiveDateTime) -> NaiveDateTime {
     now.date().and_hms_opt(now.hour(), 0, 0).unwrap_or(now)
 }
 

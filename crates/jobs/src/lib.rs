@@ -9,11 +9,3 @@ pub mod workers;
 
 pub use queue::{Job, JobState, NewJob};
 pub use workers::{JobContext, JobFailure, JobKind, WorkerSettings, Workers};
-
-use analyst_store::StoreError;
-
-#[derive(Debug, thiserror::Error)]
-pub enum JobError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}

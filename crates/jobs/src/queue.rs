@@ -8,8 +8,6 @@ use analyst_store::{Connection, StoreError, Value, transaction};
 use chrono::{Duration, NaiveDateTime, Utc};
 use serde_json::Value as Json;
 
-use crate::JobError;
-
 /// A running job without a heartbeat for this long is taken up by another worker.
 pub const STALE_AFTER: Duration = Duration::seconds(30);
 
@@ -117,7 +115,7 @@ fn retrying<T>(mut write: impl FnMut() -> Result<T, StoreError>) -> Result<T, St
     let mut tries = 0;
     loop {
         match write() {
-            Err(StoreError::Query(message)) if message.contains("onflict") && tries < 20 => {
+            Err(error) if error.is_conflict() && tries < 20 => {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(5 * tries));
             }
@@ -166,7 +164,7 @@ impl NewJob {
 }
 
 /// Adds a job; returns it as stored.
-pub fn enqueue(connection: &dyn Connection, job: &NewJob) -> Result<Job, JobError> {
+pub fn enqueue(connection: &dyn Connection, job: &NewJob) -> Result<Job, StoreError> {
     let at = now();
     let rows = connection.query(
         "INSERT INTO app.job (kind, params, user_id, state, max_attempts, run_after, created_at)
@@ -184,11 +182,11 @@ pub fn enqueue(connection: &dyn Connection, job: &NewJob) -> Result<Job, JobErro
     id.map(|id| get(connection, id))
         .transpose()?
         .flatten()
-        .ok_or_else(|| JobError::Store(StoreError::Query("the job was not stored".into())))
+        .ok_or_else(|| StoreError::Query("the job was not stored".into()))
 }
 
 /// One job by id.
-pub fn get(connection: &dyn Connection, id: i64) -> Result<Option<Job>, JobError> {
+pub fn get(connection: &dyn Connection, id: i64) -> Result<Option<Job>, StoreError> {
     let rows = connection.query(
         &format!("SELECT {COLUMNS} FROM app.job j WHERE id = $1"),
         &[id.into()],
@@ -201,7 +199,7 @@ pub fn list(
     connection: &dyn Connection,
     user_id: Option<i64>,
     limit: usize,
-) -> Result<Vec<Job>, JobError> {
+) -> Result<Vec<Job>, StoreError> {
     let limit = i64::try_from(limit.clamp(1, 1_000)).unwrap_or(100);
     let rows = match user_id {
         Some(user) => connection.query(
@@ -226,7 +224,7 @@ pub fn claim(
     worker: &str,
     kinds: &[&str],
     stale_after: Duration,
-) -> Result<Option<Job>, JobError> {
+) -> Result<Option<Job>, StoreError> {
     if kinds.is_empty() {
         return Ok(None);
     }
@@ -273,8 +271,8 @@ pub fn claim(
     match claimed {
         Ok(job) => Ok(job),
         // Another worker updated the same job at the same time: it is theirs.
-        Err(StoreError::Query(message)) if message.contains("onflict") => Ok(None),
-        Err(error) => Err(error.into()),
+        Err(error) if error.is_conflict() => Ok(None),
+        Err(error) => Err(error),
     }
 }
 
@@ -286,7 +284,7 @@ pub fn heartbeat(
     worker: &str,
     progress: f64,
     message: Option<&str>,
-) -> Result<bool, JobError> {
+) -> Result<bool, StoreError> {
     let held = retrying(|| {
         connection.execute(
             "UPDATE app.job SET heartbeat_at = $3, progress = $4, message = COALESCE($5, message)
@@ -323,7 +321,7 @@ pub(crate) fn finish(
     state: JobState,
     result: Option<&Json>,
     message: Option<&str>,
-) -> Result<(), JobError> {
+) -> Result<(), StoreError> {
     retrying(|| {
         connection.execute(
             "UPDATE app.job SET state = $3, result = $4, message = $5, finished_at = $6,
@@ -348,7 +346,7 @@ pub(crate) fn fail(
     job: &Job,
     worker: &str,
     message: &str,
-) -> Result<JobState, JobError> {
+) -> Result<JobState, StoreError> {
     if job.attempts >= job.max_attempts {
         finish(
             connection,
@@ -380,7 +378,7 @@ pub(crate) fn requeue(
     run_after: NaiveDateTime,
     message: &str,
     refund: i64,
-) -> Result<(), JobError> {
+) -> Result<(), StoreError> {
     retrying(|| {
         connection.execute(
             "UPDATE app.job SET state = 'queued', run_after = $3, message = $4, worker = NULL,
@@ -400,7 +398,7 @@ pub(crate) fn requeue(
 
 /// Cancels a job: a queued one at once, a running one at its next heartbeat. Returns the job
 /// as it is now; a job already over is left as it was.
-pub fn cancel(connection: &dyn Connection, id: i64) -> Result<Option<Job>, JobError> {
+pub fn cancel(connection: &dyn Connection, id: i64) -> Result<Option<Job>, StoreError> {
     let at = now();
     retrying(|| {
         connection.execute(

@@ -66,8 +66,7 @@ impl JobContext<'_> {
             return Ok(());
         }
         self.last_report = Some(Instant::now());
-        let stop = queue::heartbeat(self.connection, self.job_id, self.worker, fraction, message)
-            .map_err(|error| JobFailure::Failed(error.to_string()))?;
+        let stop = queue::heartbeat(self.connection, self.job_id, self.worker, fraction, message)?;
         if stop {
             return Err(JobFailure::Cancelled);
         }

@@ -36,6 +36,14 @@ pub enum StoreError {
     Query(String),
 }
 
+impl StoreError {
+    /// Whether a write collided with a concurrent write of the same rows (DuckDB's optimistic
+    /// concurrency): the other write went through, and this one may be tried again.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Query(message) if message.to_ascii_lowercase().contains("conflict"))
+    }
+}
+
 impl From<duckdb::Error> for StoreError {
     fn from(error: duckdb::Error) -> Self {
         StoreError::Query(one_line(&error.to_string()))

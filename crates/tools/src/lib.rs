@@ -32,7 +32,7 @@ use analyst_store::Connection;
 use chrono::NaiveDate;
 
 pub use error::ToolError;
-pub use registry::{CostEstimate, ToolSpec, estimate_cost, spec, specs};
+pub use registry::{CostEstimate, ToolSpec, estimate_cost, required_groups, spec, specs};
 pub use result::{ChartSpec, ToolResult};
 
 /// What a tool needs besides its query.

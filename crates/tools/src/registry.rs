@@ -156,8 +156,8 @@ pub fn spec(tool: Tool) -> ToolSpec {
 
 /// Who may use a tool: sales figures for the people who sell and buy, costs and margins for
 /// buyers and executives, tickets for customer service, receivables for sales, payables for
-/// buyers. Drivers use none.
-fn required_groups(tool: Tool) -> &'static [&'static str] {
+/// buyers. Drivers use none. (Cheap: every question checks it.)
+pub fn required_groups(tool: Tool) -> &'static [&'static str] {
     match tool {
         Tool::SalesByDimension | Tool::SeasonPerformance => {
             &["executive", "buyer", "store_manager", "sales"]

@@ -153,14 +153,6 @@ impl From<AccountError> for AppError {
     }
 }
 
-impl From<analyst_jobs::JobError> for AppError {
-    fn from(error: analyst_jobs::JobError) -> Self {
-        match error {
-            analyst_jobs::JobError::Store(error) => error.into(),
-        }
-    }
-}
-
 impl From<ConversationError> for AppError {
     fn from(error: ConversationError) -> Self {
         match error {

@@ -155,6 +155,16 @@ impl AppState {
         self.audit_pending.push(&self.writer, entry);
     }
 
+    /// Records a change an administrator (or a user, to their own jobs) made.
+    pub(crate) fn audit_change(&self, user: &User, ip: Option<&str>, detail: impl Into<String>) {
+        self.audit(
+            AuditEntry::new(analyst_accounts::AuditEvent::AdminChange)
+                .user(user.id, &user.username)
+                .ip(ip)
+                .detail(detail),
+        );
+    }
+
     /// Stores a question and its answer in its conversation, in the background.
     pub(crate) fn save_message(&self, message: NewMessage) {
         self.messages_pending.push(&self.writer, message);
@@ -213,17 +223,19 @@ impl AppState {
         connection: &dyn Connection,
         user: &User,
     ) -> Result<Rights, AppError> {
-        let mut kept = self
-            .rights
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((read_at, rights)) = kept.get(&user.id)
+        let kept = || {
+            self.rights
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some((read_at, rights)) = kept().get(&user.id)
             && read_at.elapsed() < RIGHTS_KEPT_FOR
         {
             return Ok(rights.clone());
         }
+        // Read without holding the lock: other users' requests need not wait for it.
         let rights = analyst_accounts::rights(connection, user)?;
-        kept.insert(user.id, (Instant::now(), rights.clone()));
+        kept().insert(user.id, (Instant::now(), rights.clone()));
         Ok(rights)
     }
 

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use analyst_gateway::budgets::{self, BudgetExceeded, Limits, Usage};
+use analyst_gateway::budgets::{self, BudgetExceeded, Limits, Usage, hour_of};
 use analyst_store::{Connection, StoreError};
-use chrono::{NaiveDateTime, Timelike};
+use chrono::NaiveDateTime;
 
 /// How long limits are kept before they are read again (a change through the server applies
 /// at once: it forgets them).
@@ -20,13 +20,6 @@ pub(crate) struct UsageTracker {
     limits: Mutex<HashMap<(String, String), (Instant, Limits)>>,
     /// Per user: the hour (UTC) the usage was counted up to, and the usage.
     usage: Mutex<HashMap<i64, (NaiveDateTime, Usage)>>,
-}
-
-fn hour_of(moment: NaiveDateTime) -> NaiveDateTime {
-    moment
-        .date()
-        .and_hms_opt(moment.hour(), 0, 0)
-        .unwrap_or(moment)
 }
 
 impl UsageTracker {
@@ -42,16 +35,23 @@ impl UsageTracker {
         now: NaiveDateTime,
     ) -> Result<Result<Option<f64>, BudgetExceeded>, StoreError> {
         let limits = self.limits(connection, username, workspace)?;
-        let mut usage = self
-            .usage
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let current = match usage.get(&user_id) {
-            Some((hour, counted)) if *hour == hour_of(now) => *counted,
-            _ => {
+        let usage = || {
+            self.usage
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        let known = match usage().get(&user_id) {
+            Some((hour, counted)) if *hour == hour_of(now) => Some(*counted),
+            _ => None,
+        };
+        let current = match known {
+            Some(counted) => counted,
+            None => {
+                // Read without holding the lock (the writes must land first, which can take
+                // a moment): other users' checks need not wait.
                 settle();
                 let counted = budgets::usage(connection, user_id, now)?;
-                usage.insert(user_id, (hour_of(now), counted));
+                usage().insert(user_id, (hour_of(now), counted));
                 counted
             }
         };

@@ -1,7 +1,6 @@
 //! Query budgets for administrators: the limits (user → workspace → global) and what each
 //! user used today.
 
-use analyst_accounts::{AuditEntry, AuditEvent};
 use analyst_gateway::budgets::{self, Budget, Limits};
 use axum::Json;
 use axum::extract::State;
@@ -131,14 +130,13 @@ pub(crate) async fn put(
         .run(move |connection, state| {
             budgets::put_budget(connection, &budget).map_err(AppError::bad_request)?;
             state.usage.forget_limits();
-            state.audit(
-                AuditEntry::new(AuditEvent::AdminChange)
-                    .user(admin.id, &admin.username)
-                    .ip(ip.as_deref())
-                    .detail(format!(
-                        "budget {} '{}': {:?}",
-                        budget.scope, budget.key, budget.limits
-                    )),
+            state.audit_change(
+                &admin,
+                ip.as_deref(),
+                format!(
+                    "budget {} '{}': {:?}",
+                    budget.scope, budget.key, budget.limits
+                ),
             );
             budgets::list_budgets(connection)?
                 .into_iter()

@@ -1,7 +1,7 @@
 //! The job queue over HTTP: a user sees and cancels their own jobs, an administrator every
 //! job, and administrators queue maintenance jobs. Another user's job is "not found".
 
-use analyst_accounts::{AuditEntry, AuditEvent, User};
+use analyst_accounts::User;
 use analyst_jobs::{Job, NewJob, queue};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -132,11 +132,10 @@ pub(crate) async fn cancel(
             visible(connection, &user, id)?;
             let job = queue::cancel(connection, id)?
                 .ok_or_else(|| AppError::not_found(format!("no job {id}")))?;
-            state.audit(
-                AuditEntry::new(AuditEvent::AdminChange)
-                    .user(user.id, &user.username)
-                    .ip(ip.as_deref())
-                    .detail(format!("cancelled job {id} ({})", job.kind)),
+            state.audit_change(
+                &user,
+                ip.as_deref(),
+                format!("cancelled job {id} ({})", job.kind),
             );
             Ok(job)
         })
@@ -182,11 +181,10 @@ pub(crate) async fn add(
                 connection,
                 &NewJob::new(&request.kind, request.params).for_user(user.id),
             )?;
-            state.audit(
-                AuditEntry::new(AuditEvent::AdminChange)
-                    .user(user.id, &user.username)
-                    .ip(ip.as_deref())
-                    .detail(format!("queued job {} ({})", job.id, job.kind)),
+            state.audit_change(
+                &user,
+                ip.as_deref(),
+                format!("queued job {} ({})", job.id, job.kind),
             );
             Ok(job)
         })

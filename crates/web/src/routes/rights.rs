@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use analyst_accounts::{
-    AccessField, AuditEntry, AuditEvent, RecordRule, RightsChange, RuleTarget, User, add_rule,
-    add_user_with_rights, allowed_codes, check_rights, find_user, groups_of, list_groups,
-    list_rules, list_users, one_time_password, remove_rule, set_rights,
+    AccessField, RecordRule, RightsChange, RuleTarget, User, add_rule, add_user_with_rights,
+    allowed_codes, check_rights, find_user, groups_of, list_groups, list_rules, list_users,
+    one_time_password, remove_rule, set_rights,
 };
 use analyst_store::Connection;
 use axum::Json;
@@ -122,15 +122,6 @@ fn checked(connection: &dyn Connection, rights: &RightsView) -> Result<RightsCha
     Ok(check_rights(connection, &groups, &allowed)?)
 }
 
-fn audit(state: &AppState, admin: &User, ip: Option<&str>, detail: &str) {
-    state.audit(
-        AuditEntry::new(AuditEvent::AdminChange)
-            .user(admin.id, &admin.username)
-            .ip(ip)
-            .detail(detail),
-    );
-}
-
 /// Every user with their groups and allowed values (administrators).
 #[utoipa::path(get, path = "/api/v1/users", tag = "rights",
     responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorBody),
@@ -168,11 +159,10 @@ pub(crate) async fn add(
             let change = checked(connection, &request.rights)?;
             let user =
                 add_user_with_rights(connection, &request.username, &password, true, &change)?;
-            audit(
-                state,
+            state.audit_change(
                 &admin,
                 ip.as_deref(),
-                &format!(
+                format!(
                     "added user {} with groups {}",
                     user.username,
                     request.rights.groups.join(",")
@@ -213,11 +203,10 @@ pub(crate) async fn put_rights(
             let change = checked(connection, &request)?;
             set_rights(connection, &user, &change)?;
             state.forget_rights();
-            audit(
-                state,
+            state.audit_change(
                 &admin,
                 ip.as_deref(),
-                &format!(
+                format!(
                     "rights of {}: groups {}; companies {}; stores {}; channels {}",
                     user.username,
                     request.groups.join(","),
@@ -257,23 +246,22 @@ pub(crate) async fn groups(
     ))
 }
 
-fn rule_view(connection: &dyn Connection, rule: RecordRule) -> Result<RuleView, AppError> {
-    let user = match rule.user_id {
-        Some(id) => list_users(connection)?
-            .into_iter()
-            .find(|user| user.id == id)
-            .map(|user| user.username),
-        None => None,
-    };
-    Ok(RuleView {
+/// A rule as shown, naming its user from `users`.
+fn rule_view(rule: RecordRule, users: &[User]) -> RuleView {
+    RuleView {
         id: rule.id,
         name: rule.name,
         group: rule.group_code,
-        user,
+        user: rule.user_id.and_then(|id| {
+            users
+                .iter()
+                .find(|user| user.id == id)
+                .map(|user| user.username.clone())
+        }),
         field: rule.field.name().into(),
         codes: rule.codes,
         active: rule.active,
-    })
+    }
 }
 
 /// Every record rule (administrators).
@@ -286,10 +274,11 @@ pub(crate) async fn rules(
 ) -> Result<Json<Vec<RuleView>>, AppError> {
     let rules = state
         .run(|connection, _| {
-            list_rules(connection)?
+            let users = list_users(connection)?;
+            Ok(list_rules(connection)?
                 .into_iter()
-                .map(|rule| rule_view(connection, rule))
-                .collect::<Result<Vec<_>, _>>()
+                .map(|rule| rule_view(rule, &users))
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(Json(rules))
@@ -338,13 +327,12 @@ pub(crate) async fn add_rule_route(
                 request.codes.as_deref(),
             )?;
             state.forget_rights();
-            audit(
-                state,
+            state.audit_change(
                 &admin,
                 ip.as_deref(),
-                &format!("added record rule {} ({})", rule.id, rule.name),
+                format!("added record rule {} ({})", rule.id, rule.name),
             );
-            rule_view(connection, rule)
+            Ok(rule_view(rule, &list_users(connection)?))
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -369,12 +357,7 @@ pub(crate) async fn remove_rule_route(
                 return Err(AppError::not_found(format!("no record rule {id}")));
             }
             state.forget_rights();
-            audit(
-                state,
-                &admin,
-                ip.as_deref(),
-                &format!("removed record rule {id}"),
-            );
+            state.audit_change(&admin, ip.as_deref(), format!("removed record rule {id}"));
             Ok(())
         })
         .await?;
