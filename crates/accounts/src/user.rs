@@ -124,6 +124,15 @@ pub fn find_user(connection: &dyn Connection, username: &str) -> Result<Option<U
     Ok(rows.rows.first().and_then(|row| from_row(row)))
 }
 
+/// One user by id.
+pub fn get_user(connection: &dyn Connection, id: i64) -> Result<Option<User>> {
+    let rows = connection.query(
+        &format!("SELECT {COLUMNS} FROM app.users WHERE id = $1"),
+        &[id.into()],
+    )?;
+    Ok(rows.rows.first().and_then(|row| from_row(row)))
+}
+
 pub fn list_users(connection: &dyn Connection) -> Result<Vec<User>> {
     let rows = connection.query(
         &format!("SELECT {COLUMNS} FROM app.users ORDER BY username"),

@@ -381,25 +381,8 @@ fn a_store_held_by_another_process_is_named() {
 #[test]
 fn users_are_added_listed_and_reset_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let with_stdin = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_analyst"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let with_stdin =
+        |args: &[&str], input: &str| common::analyst_with_input(dir.path(), args, input);
     let output = with_stdin(
         &["user", "add", "Carla", "--admin", "--password-stdin"],
         "a long secret phrase\n",
@@ -626,33 +609,14 @@ fn configuration_comes_from_flags_then_environment_then_file() {
 
 #[test]
 fn serve_prints_a_one_time_password_serves_and_stops_on_sigterm() {
-    use std::io::{BufRead, BufReader};
-
     let dir = with_demo();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_analyst"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["serve", "--port", "0"])
-        .env_remove("ANALYST_PORT")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut password = None;
-    let url = loop {
-        let line = lines.next().expect("serve printed its URL").unwrap();
-        if let Some(rest) =
-            line.strip_prefix("First start: sign in as `admin` with the one-time password ")
-        {
-            password = Some(rest.trim().to_string());
-        }
-        if let Some(url) = line.strip_prefix("AI Analyst is ready at ") {
-            break url.trim().to_string();
-        }
-    };
-    let password = password.expect("a one-time password on first start");
+    let common::Server {
+        mut child,
+        url,
+        one_time_password,
+        lines,
+    } = common::serve(dir.path(), &[]);
+    let password = one_time_password.expect("a one-time password on first start");
     let client = reqwest::blocking::Client::new();
     assert_eq!(
         client.get(format!("{url}health")).send().unwrap().status(),
@@ -684,4 +648,107 @@ fn serve_prints_a_one_time_password_serves_and_stops_on_sigterm() {
     // The store is free again, and the admin is not created twice.
     let output = analyst(dir.path(), &["user", "list"]);
     assert!(stdout(&output).contains("admin"), "{}", stderr(&output));
+}
+
+#[test]
+fn jobs_are_scheduled_paused_resumed_and_unscheduled_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = analyst(dir.path(), &["user", "list"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let schedules = |dir: &Path| stdout(&analyst(dir, &["jobs", "schedules"]));
+    // The cells of the table row of `name`.
+    let row = |listed: &str, name: &str| -> Vec<String> {
+        let line = listed
+            .lines()
+            .find(|line| line.contains(name))
+            .unwrap_or_else(|| panic!("no {name} in {listed}"));
+        line.split(['│', '┆'])
+            .map(|cell| cell.trim().to_string())
+            .filter(|cell| !cell.is_empty())
+            .collect()
+    };
+    let seeded = row(&schedules(dir.path()), "export_cleanup");
+    assert_eq!(
+        seeded[..4],
+        ["export_cleanup", "export_cleanup", "17 * * * *", "yes"],
+        "{seeded:?}"
+    );
+
+    let output = analyst(
+        dir.path(),
+        &[
+            "jobs",
+            "schedule",
+            "nightly",
+            "--kind",
+            "refresh_gold",
+            "--cron",
+            "0 3 * * *",
+            "--params",
+            r#"{"from": "2026-10-01", "to": "2026-10-31"}"#,
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let shown = stdout(&output);
+    assert!(
+        shown.contains("schedule nightly (refresh_gold): '0 3 * * *' (UTC), enabled")
+            && shown.contains(" 03:00:00")
+            && shown.contains("2026-10-31"),
+        "{shown}"
+    );
+    let output = analyst(dir.path(), &["jobs", "pause", "nightly"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("paused"), "{}", stdout(&output));
+    let paused = row(&schedules(dir.path()), "nightly");
+    assert_eq!(
+        paused[..5],
+        [
+            "nightly",
+            "refresh_gold",
+            "0 3 * * *",
+            "no",
+            "none (paused)"
+        ],
+        "{paused:?}"
+    );
+    let output = analyst(dir.path(), &["jobs", "resume", "nightly"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("enabled"), "{}", stdout(&output));
+
+    let schedule = |cron: &str, kind: &str, params: &str| {
+        analyst(
+            dir.path(),
+            &[
+                "jobs", "schedule", "nightly", "--kind", kind, "--cron", cron, "--params", params,
+            ],
+        )
+    };
+    assert_clear_failure(
+        &schedule("*/5 * * *", "refresh_gold", "{}"),
+        "'*/5 * * *' is not a cron expression: it needs 5 fields (minute hour day month weekday)",
+    );
+    assert_clear_failure(
+        &schedule("0 3 * * 9", "refresh_gold", "{}"),
+        "the weekday field '9'",
+    );
+    assert_clear_failure(
+        &schedule("0 3 * * *", "format_disk", "{}"),
+        "no job kind 'format_disk'",
+    );
+    assert_clear_failure(
+        &schedule("0 3 * * *", "refresh_gold", "{oops"),
+        "--params is not JSON",
+    );
+    assert_clear_failure(
+        &analyst(dir.path(), &["jobs", "pause", "nope"]),
+        "no job schedule 'nope'",
+    );
+
+    let output = analyst(dir.path(), &["jobs", "unschedule", "nightly"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!schedules(dir.path()).contains("nightly"));
+    assert_clear_failure(
+        &analyst(dir.path(), &["jobs", "unschedule", "nightly"]),
+        "no job schedule 'nightly'",
+    );
 }

@@ -68,7 +68,7 @@ impl Access {
     }
 
     /// Why the tool is refused: the groups that may use it, or the workspaces that have it.
-    pub(crate) fn refusal(&self, tool: Tool) -> Option<String> {
+    pub fn refusal(&self, tool: Tool) -> Option<String> {
         if !self.may_use(tool) {
             let required = analyst_tools::required_groups(tool);
             return Some(format!(

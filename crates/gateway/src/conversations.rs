@@ -315,6 +315,25 @@ pub fn last_query(
     }))
 }
 
+/// The query behind one answer (`meta.query`) of a conversation `user_id` owns; `None` when
+/// the message is not theirs or its answer had no query.
+pub fn message_query(
+    connection: &dyn Connection,
+    user_id: i64,
+    message_id: &str,
+) -> Result<Option<SemanticQuery>, ConversationError> {
+    let rows = connection.query(
+        "SELECT m.answer FROM app.message m JOIN app.conversation c ON c.id = m.conversation_id
+         WHERE m.id = $1 AND c.user_id = $2",
+        &[message_id.into(), user_id.into()],
+    )?;
+    Ok(rows
+        .scalar()
+        .and_then(Value::as_str)
+        .and_then(|text| serde_json::from_str::<Answer>(text).ok())
+        .and_then(|answer| answer.meta.query))
+}
+
 /// Deletes a conversation the user owns, with its messages.
 pub fn delete(
     connection: &dyn Connection,

@@ -17,8 +17,9 @@ mod workspaces;
 use std::sync::Arc;
 use std::time::Instant;
 
-use analyst_core::answer::{Meta, ToolCall};
-use analyst_core::{Answer, Period, SemanticQuery, Tool};
+use analyst_core::answer::{Action, Meta, ToolCall};
+use analyst_core::format::format_value;
+use analyst_core::{Answer, Period, SemanticQuery, Tool, ValueFormat};
 use analyst_nlu::Vocabulary;
 use analyst_semantic::values::resolve_filters;
 use analyst_store::Connection;
@@ -101,6 +102,7 @@ pub fn answer_query(
     } else {
         tools_answer::answer_tool(connection, query, context)
     };
+    offer_export(&mut answer);
     let scope = &context.access.scope;
     if scope.is_restricted() && answer.error.is_none() {
         answer.answer.push_str(&format!(
@@ -109,6 +111,45 @@ pub fn answer_query(
         ));
     }
     answer
+}
+
+/// Bytes a cell takes in a CSV file, roughly, for the size an export offer announces.
+const CSV_BYTES_PER_CELL: u64 = 10;
+
+/// An answer that shows only part of its rows offers the whole as an export job, with its
+/// size: the inline table stays small whatever the result.
+fn offer_export(answer: &mut Answer) {
+    let (Some(table), Some(query)) = (&answer.table, &answer.meta.query) else {
+        return;
+    };
+    if !table.truncated || answer.error.is_some() {
+        return;
+    }
+    let rows = table.total_count;
+    let bytes = rows * table.columns.len() as u64 * CSV_BYTES_PER_CELL;
+    answer.actions.push(Action {
+        kind: "export_async".into(),
+        label: format!(
+            "Export all {} rows (about {} as CSV)",
+            format_value(rows as f64, ValueFormat::Integer),
+            human_bytes(bytes)
+        ),
+        enabled: true,
+        params: serde_json::json!({
+            "query": query,
+            "total_rows": rows,
+            "estimated_bytes": bytes,
+            "formats": ["csv", "xlsx", "parquet"],
+        }),
+    });
+}
+
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        0..1_000_000 => format!("{} KB", bytes.div_ceil(1_000)),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", bytes as f64 / 1e6),
+        _ => format!("{:.1} GB", bytes as f64 / 1e9),
+    }
 }
 
 /// A `sales_by_dimension` query, from the cache when it was answered at this data version for

@@ -31,9 +31,7 @@ pub(crate) fn answer_tool(
         query: Some(query.clone()),
         ..Meta::default()
     };
-    let tool_context = ToolContext {
-        today: context.today,
-    };
+    let tool_context = ToolContext::on(context.today);
     let result = match analyst_tools::run(connection, &query, &tool_context) {
         Ok(result) => result,
         Err(error) => {

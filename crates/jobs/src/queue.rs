@@ -111,7 +111,9 @@ fn from_row(row: &[Value]) -> Option<Job> {
 
 /// Runs a write again when it collided with another writer on the same job (DuckDB's
 /// optimistic concurrency reports a conflict; the other write went through).
-fn retrying<T>(mut write: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
+pub(crate) fn retrying<T>(
+    mut write: impl FnMut() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     let mut tries = 0;
     loop {
         match write() {
@@ -194,25 +196,27 @@ pub fn get(connection: &dyn Connection, id: i64) -> Result<Option<Job>, StoreErr
     Ok(rows.rows.first().and_then(|row| from_row(row)))
 }
 
-/// Jobs, newest first: of one user, or of everyone.
+/// Jobs, newest first: of one user or of everyone, of one kind or of all.
 pub fn list(
     connection: &dyn Connection,
     user_id: Option<i64>,
+    kind: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Job>, StoreError> {
     let limit = i64::try_from(limit.clamp(1, 1_000)).unwrap_or(100);
-    let rows = match user_id {
-        Some(user) => connection.query(
-            &format!(
-                "SELECT {COLUMNS} FROM app.job j WHERE user_id = $1 ORDER BY id DESC LIMIT $2"
-            ),
-            &[user.into(), limit.into()],
-        )?,
-        None => connection.query(
-            &format!("SELECT {COLUMNS} FROM app.job j ORDER BY id DESC LIMIT $1"),
-            &[limit.into()],
-        )?,
-    };
+    let rows = connection.query(
+        &format!(
+            "SELECT {COLUMNS} FROM app.job j
+             WHERE (CAST($1 AS BIGINT) IS NULL OR user_id = $1)
+               AND (CAST($2 AS VARCHAR) IS NULL OR kind = $2)
+             ORDER BY id DESC LIMIT $3"
+        ),
+        &[
+            user_id.map_or(Value::Null, Value::from),
+            kind.map_or(Value::Null, Value::from),
+            limit.into(),
+        ],
+    )?;
     Ok(rows.rows.iter().filter_map(|row| from_row(row)).collect())
 }
 
@@ -276,18 +280,21 @@ pub fn claim(
     }
 }
 
-/// Records progress (0 to 1) and that the worker is alive; returns whether the job should
-/// stop (cancelled, or taken up by another worker).
+/// Records progress (0 to 1), a message and details so far (kept in `result` while the job
+/// runs), and that the worker is alive; returns whether the job should stop (cancelled, or
+/// taken up by another worker).
 pub fn heartbeat(
     connection: &dyn Connection,
     id: i64,
     worker: &str,
     progress: f64,
     message: Option<&str>,
+    detail: Option<&Json>,
 ) -> Result<bool, StoreError> {
     let held = retrying(|| {
         connection.execute(
-            "UPDATE app.job SET heartbeat_at = $3, progress = $4, message = COALESCE($5, message)
+            "UPDATE app.job SET heartbeat_at = $3, progress = $4, message = COALESCE($5, message),
+                    result = COALESCE($6, result)
              WHERE id = $1 AND worker = $2 AND state = 'running'",
             &[
                 id.into(),
@@ -295,6 +302,7 @@ pub fn heartbeat(
                 now().into(),
                 Value::Float(progress.clamp(0.0, 1.0)),
                 message.map_or(Value::Null, Value::from),
+                detail.map_or(Value::Null, |detail| Value::from(detail.to_string())),
             ],
         )
     })?;
@@ -394,6 +402,20 @@ pub(crate) fn requeue(
         )
     })?;
     Ok(())
+}
+
+/// Puts every running job back in the queue, its attempt counted (a job that brings its
+/// process down is not retried forever). Only for a store one process holds (the embedded
+/// one): at start nothing else can be running them. Returns how many.
+pub fn requeue_orphans(connection: &dyn Connection) -> Result<usize, StoreError> {
+    retrying(|| {
+        connection.execute(
+            "UPDATE app.job SET state = 'queued', run_after = $1, worker = NULL,
+                    message = 'interrupted: the server stopped; running it again'
+             WHERE state = 'running'",
+            &[now().into()],
+        )
+    })
 }
 
 /// Cancels a job: a queued one at once, a running one at its next heartbeat. Returns the job

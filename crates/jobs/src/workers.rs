@@ -12,6 +12,7 @@ use analyst_store::{Connection, Pool, StoreError};
 use serde_json::Value as Json;
 
 use crate::queue::{self, Job, JobState};
+use crate::schedule;
 
 /// A kind of job: its name in the queue and what running one does.
 pub trait JobKind: Send + Sync {
@@ -48,14 +49,25 @@ pub struct JobContext<'a> {
     report_every: Duration,
 }
 
-impl JobContext<'_> {
-    pub fn connection(&self) -> &dyn Connection {
+impl<'a> JobContext<'a> {
+    pub fn connection(&self) -> &'a dyn Connection {
         self.connection
     }
 
     /// Reports progress (0 to 1); at most every `report_every` it reaches the store, and then
     /// says whether the job must stop.
     pub fn progress(&mut self, fraction: f64, message: Option<&str>) -> Result<(), JobFailure> {
+        self.report(fraction, message, || None)
+    }
+
+    /// [`JobContext::progress`] with details so far (rows written …), shown in the job's
+    /// `result` while it runs; `detail` is called only when the report reaches the store.
+    pub fn report(
+        &mut self,
+        fraction: f64,
+        message: Option<&str>,
+        detail: impl FnOnce() -> Option<Json>,
+    ) -> Result<(), JobFailure> {
         if self.stopping.load(Ordering::SeqCst) {
             return Err(JobFailure::Interrupted);
         }
@@ -66,7 +78,15 @@ impl JobContext<'_> {
             return Ok(());
         }
         self.last_report = Some(Instant::now());
-        let stop = queue::heartbeat(self.connection, self.job_id, self.worker, fraction, message)?;
+        let detail = detail();
+        let stop = queue::heartbeat(
+            self.connection,
+            self.job_id,
+            self.worker,
+            fraction,
+            message,
+            detail.as_ref(),
+        )?;
         if stop {
             return Err(JobFailure::Cancelled);
         }
@@ -82,6 +102,9 @@ pub struct WorkerSettings {
     pub poll: Duration,
     /// How often a running job's progress reaches the store (its heartbeat).
     pub report_every: Duration,
+    /// Put jobs left running back in the queue at start: for a store only this process can
+    /// hold (the embedded one), where such jobs lost their worker with the last process.
+    pub requeue_at_start: bool,
 }
 
 impl Default for WorkerSettings {
@@ -90,6 +113,7 @@ impl Default for WorkerSettings {
             workers: 2,
             poll: Duration::from_millis(500),
             report_every: Duration::from_secs(2),
+            requeue_at_start: false,
         }
     }
 }
@@ -109,6 +133,15 @@ impl Workers {
         settings: WorkerSettings,
         name: &str,
     ) -> Result<Workers, StoreError> {
+        if settings.requeue_at_start {
+            let requeued = queue::requeue_orphans(&*pool.get()?)?;
+            if requeued > 0 {
+                tracing::warn!(
+                    jobs = requeued,
+                    "jobs left running by the last process run again"
+                );
+            }
+        }
         let stop = Arc::new(AtomicBool::new(false));
         let kinds = Arc::new(kinds);
         let mut threads = Vec::new();
@@ -153,10 +186,22 @@ fn work(
     stop: &AtomicBool,
 ) {
     let names: Vec<&str> = kinds.iter().map(|kind| kind.name()).collect();
+    let mut schedules_seen: Option<Instant> = None;
     while !stop.load(Ordering::SeqCst) {
         match queue::claim(connection, worker, &names, queue::STALE_AFTER) {
             Ok(Some(job)) => run_one(connection, kinds, worker, settings, stop, &job),
-            Ok(None) => std::thread::sleep(settings.poll),
+            Ok(None) => {
+                // Nothing to do: queue what schedules have due (at most once per poll).
+                if schedules_seen.is_none_or(|at| at.elapsed() >= settings.poll) {
+                    schedules_seen = Some(Instant::now());
+                    match schedule::enqueue_due(connection, queue::now()) {
+                        Ok(queued) if !queued.is_empty() => continue,
+                        Ok(_) => {}
+                        Err(error) => tracing::error!(%error, "queueing scheduled jobs failed"),
+                    }
+                }
+                std::thread::sleep(settings.poll);
+            }
             Err(error) => {
                 tracing::error!(%error, "claiming a job failed");
                 std::thread::sleep(settings.poll);

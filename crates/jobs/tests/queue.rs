@@ -30,6 +30,7 @@ fn quick() -> WorkerSettings {
         workers: 2,
         poll: Duration::from_millis(20),
         report_every: Duration::from_millis(10),
+        requeue_at_start: false,
     }
 }
 
@@ -116,11 +117,11 @@ fn every_job_runs_once_and_records_its_result() {
         (1..=20).sum::<usize>(),
         "each ran once"
     );
-    let listed = queue::list(&*pool.get().unwrap(), Some(7), 100).unwrap();
+    let listed = queue::list(&*pool.get().unwrap(), Some(7), None, 100).unwrap();
     assert_eq!(listed.len(), 20);
     assert_eq!(listed[0].id, *ids.last().unwrap(), "newest first");
     assert!(
-        queue::list(&*pool.get().unwrap(), Some(8), 100)
+        queue::list(&*pool.get().unwrap(), Some(8), None, 100)
             .unwrap()
             .is_empty()
     );
@@ -239,8 +240,8 @@ fn a_job_whose_worker_went_silent_is_taken_up_again() {
         (job.id, 2, Some("other"))
     );
     // The ghost's late reports are refused: it must stop.
-    assert!(queue::heartbeat(&*connection, job.id, "ghost", 0.5, None).unwrap());
-    assert!(!queue::heartbeat(&*connection, job.id, "other", 0.5, None).unwrap());
+    assert!(queue::heartbeat(&*connection, job.id, "ghost", 0.5, None, None).unwrap());
+    assert!(!queue::heartbeat(&*connection, job.id, "other", 0.5, None, None).unwrap());
 }
 
 #[test]

@@ -51,8 +51,29 @@ impl Params {
     }
 }
 
+/// Which rows the statement returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// The first rows up to the limit (at most [`INLINE_ROW_LIMIT`]), then the total row; each
+    /// row followed by `grouping_level`, `row_rank` and `total_count`.
+    Inline,
+    /// Every group in order, only the output columns: for exports, streamed.
+    All,
+}
+
 /// Compiles a `sales_by_dimension` query whose filter values are already canonical.
 pub fn compile(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
+    compile_shaped(query, Shape::Inline)
+}
+
+/// Compiles `query` to a statement returning every group (no limit, no total row), in the
+/// query's order, with only the columns [`CompiledQuery::columns`] names: what an export
+/// streams.
+pub fn compile_all_rows(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
+    compile_shaped(query, Shape::All)
+}
+
+fn compile_shaped(query: &SemanticQuery, shape: Shape) -> Result<CompiledQuery, SemanticError> {
     query.validate()?;
     refuse_helpdesk_dimensions(query)?;
     let dimensions = effective_dimensions(query);
@@ -163,6 +184,11 @@ pub fn compile(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
     }
     let (group_by, grouping_level) = if dimension_exprs.is_empty() {
         (String::new(), "0".to_string())
+    } else if shape == Shape::All {
+        (
+            format!("GROUP BY {}", dimension_exprs.join(", ")),
+            "0".to_string(),
+        )
     } else {
         (
             format!(
@@ -217,20 +243,37 @@ pub fn compile(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
 
     // 4. rank, cut, total.
     let order = order_sql(query, &dimensions);
-    let row_limit = query
-        .limit
-        .unwrap_or(INLINE_ROW_LIMIT)
-        .min(INLINE_ROW_LIMIT);
-    let limit = params.push(Value::Int(i64::from(row_limit)));
-    let sql = format!(
-        "WITH {facts}, {grouped}, {measured} \
-         SELECT * FROM (SELECT m.*, \
-           row_number() OVER (PARTITION BY grouping_level ORDER BY {order}) AS row_rank, \
-           count(*) OVER (PARTITION BY grouping_level) AS total_count \
-         FROM measured m) ranked \
-         WHERE grouping_level = 1 OR row_rank <= {limit} \
-         ORDER BY grouping_level, row_rank"
-    );
+    let (sql, row_limit) = match shape {
+        Shape::Inline => {
+            let row_limit = query
+                .limit
+                .unwrap_or(INLINE_ROW_LIMIT)
+                .min(INLINE_ROW_LIMIT);
+            let limit = params.push(Value::Int(i64::from(row_limit)));
+            let sql = format!(
+                "WITH {facts}, {grouped}, {measured} \
+                 SELECT * FROM (SELECT m.*, \
+                   row_number() OVER (PARTITION BY grouping_level ORDER BY {order}) AS row_rank, \
+                   count(*) OVER (PARTITION BY grouping_level) AS total_count \
+                 FROM measured m) ranked \
+                 WHERE grouping_level = 1 OR row_rank <= {limit} \
+                 ORDER BY grouping_level, row_rank"
+            );
+            (sql, row_limit)
+        }
+        Shape::All => {
+            let outputs = output_names(&columns, &dimensions);
+            let limit = match query.limit {
+                Some(limit) => format!(" LIMIT {}", params.push(Value::Int(i64::from(limit)))),
+                None => String::new(),
+            };
+            let sql = format!(
+                "WITH {facts}, {grouped}, {measured} SELECT {} FROM measured ORDER BY {order}{limit}",
+                outputs.join(", ")
+            );
+            (sql, query.limit.unwrap_or(u32::MAX))
+        }
+    };
     Ok(CompiledQuery {
         sql,
         params: params.0,
@@ -239,6 +282,21 @@ pub fn compile(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
         columns,
         row_limit,
     })
+}
+
+/// The SQL names of the output columns: `d0`, `d1` … for dimensions, then measure names.
+fn output_names(columns: &[OutputColumn], dimensions: &[Dimension]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|column| match column {
+            OutputColumn::Dimension(dimension) => {
+                let index = dimensions.iter().position(|d| d == dimension).unwrap_or(0);
+                format!("d{index}")
+            }
+            OutputColumn::Measure(measure) => measure.name().to_string(),
+            OutputColumn::Previous(measure) => format!("{}_previous", measure.name()),
+        })
+        .collect()
 }
 
 /// Team, stage and priority describe helpdesk tickets: a sales query naming them is refused

@@ -13,7 +13,7 @@ pub mod scoped;
 pub mod values;
 
 pub use catalog::Source;
-pub use compile::{CompiledQuery, INLINE_ROW_LIMIT, OutputColumn, compile};
+pub use compile::{CompiledQuery, INLINE_ROW_LIMIT, OutputColumn, compile, compile_all_rows};
 pub use error::SemanticError;
 pub use run::{QueryResult, ResultRow, execute};
 pub use scoped::{ScopedConnection, scoped};

@@ -9,6 +9,7 @@
 //! refused under a restricted scope (fail closed), and restricted users change no data here.
 
 use analyst_core::DataScope;
+use analyst_store::arrow::record_batch::RecordBatch;
 use analyst_store::{Connection, Result, StoreError, Value, load::BulkLoader};
 
 /// How a table's rows are tied to companies, stores and channels.
@@ -75,6 +76,19 @@ impl Connection for ScopedConnection<'_> {
         }
         let (sql, params) = restrict(sql, params, self.scope)?;
         self.inner.query(&sql, &params)
+    }
+
+    fn stream(
+        &self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&RecordBatch) -> Result<()>,
+    ) -> Result<()> {
+        if !self.scope.is_restricted() {
+            return self.inner.stream(sql, params, each);
+        }
+        let (sql, params) = restrict(sql, params, self.scope)?;
+        self.inner.stream(&sql, &params, each)
     }
 
     fn execute_batch(&self, sql: &str) -> Result<()> {

@@ -1,5 +1,6 @@
 //! The one connection trait every backend implements.
 
+use crate::arrow::record_batch::RecordBatch;
 use crate::{Result, Value, load::BulkLoader};
 
 /// The result of a query: column names and rows of values.
@@ -24,6 +25,16 @@ pub trait Connection {
     fn execute(&self, sql: &str, params: &[Value]) -> Result<usize>;
     /// Runs one query and collects its rows.
     fn query(&self, sql: &str, params: &[Value]) -> Result<Rows>;
+    /// Runs one query and hands its rows to `each` in batches of a few thousand, as they are
+    /// produced: a result of any size never sits in memory at once. Batches are
+    /// [canonical](crate::stream): every column is boolean, 64-bit integer, double, text, date
+    /// or timestamp. An error from `each` stops the query and is returned.
+    fn stream(
+        &self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&RecordBatch) -> Result<()>,
+    ) -> Result<()>;
     /// Runs several statements without parameters (migrations, transaction control).
     fn execute_batch(&self, sql: &str) -> Result<()>;
     /// A bulk loader for canonical rows (DuckDB's appender, PostgreSQL's COPY).

@@ -6,8 +6,10 @@ use chrono::{DateTime, Duration, NaiveDate};
 use duckdb::types::{TimeUnit, Value as DuckValue, ValueRef};
 use duckdb::{Config, params_from_iter};
 
+use crate::arrow::record_batch::RecordBatch;
 use crate::error::one_line;
 use crate::load::{BulkLoader, DuckLoader};
+use crate::stream::canonical;
 use crate::{AccessMode, Connection, Result, Rows, StoreError, Value, migrate};
 
 /// Prepared statements each connection keeps (parsed and planned once): the server's
@@ -144,6 +146,20 @@ impl Connection for DuckConnection {
             columns,
             rows: collected,
         })
+    }
+
+    fn stream(
+        &self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&RecordBatch) -> Result<()>,
+    ) -> Result<()> {
+        // Not from the statement cache: a streaming result holds its statement until the end.
+        let mut statement = self.connection.prepare(sql)?;
+        for batch in statement.stream_arrow(params_from_iter(params.iter().map(to_duck)))? {
+            each(&canonical(&batch?)?)?;
+        }
+        Ok(())
     }
 
     fn execute_batch(&self, sql: &str) -> Result<()> {

@@ -12,6 +12,7 @@ mod location;
 mod migrate;
 mod pool;
 pub mod readonly;
+pub mod stream;
 mod value;
 mod writer;
 
@@ -22,5 +23,8 @@ pub use location::{AccessMode, Location, STORE_FILE, open, redact};
 pub use pool::{Pool, Pooled};
 pub use value::Value;
 pub use writer::{Gatherer, WriteJob, Writer};
+
+/// Arrow, the columnar format of streamed results ([`Connection::stream`]).
+pub use duckdb::arrow;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -76,6 +76,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "jobs",
         sql: include_str!("../migrations/0013_jobs.sql"),
     },
+    Migration {
+        version: 14,
+        name: "job_schedule",
+        sql: include_str!("../migrations/0014_job_schedule.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

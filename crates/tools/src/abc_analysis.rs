@@ -38,7 +38,7 @@ pub(crate) fn run(
     let filters = conditions.product_and_place();
     let (start_sql, end_sql) = (binds.date(start), binds.date(end));
     let (a_sql, b_sql) = (binds.float(a_share), binds.float(b_share));
-    let limit = binds.push(i64::from(row_cap(Tool::AbcAnalysis, query.limit)));
+    let limit = binds.push(i64::from(row_cap(Tool::AbcAnalysis, query.limit, context)));
     let sql = format!(
         "WITH sales AS (
             SELECT {select}, CAST(SUM(x.revenue) AS DOUBLE PRECISION) AS revenue

@@ -89,7 +89,7 @@ pub(crate) fn run(
     let mut binds = Binds::default();
     let conditions = filter_conditions(&query.filters, expression, &mut binds)?;
     let as_of_sql = binds.date(as_of);
-    let limit = binds.push(i64::from(row_cap(tool, query.limit)));
+    let limit = binds.push(i64::from(row_cap(tool, query.limit, context)));
     let bucket = |low: &str, high: Option<&str>| {
         let range = match high {
             Some(high) => format!("{as_of_sql} - i.due_date BETWEEN {low} AND {high}"),

@@ -33,7 +33,11 @@ pub(crate) fn run(
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
     let ctes = demand_ctes(window, &conditions, &mut binds);
     let (previous_start, previous_end) = (binds.date(previous.start), binds.date(previous.end));
-    let limit = binds.push(i64::from(row_cap(Tool::BuyingVelocity, query.limit)));
+    let limit = binds.push(i64::from(row_cap(
+        Tool::BuyingVelocity,
+        query.limit,
+        context,
+    )));
     let sql = format!(
         "WITH {ctes},
         previous_sold AS (

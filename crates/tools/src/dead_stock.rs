@@ -117,7 +117,7 @@ pub(crate) fn list(
             binds.float(slow_cover_days as f64)
         ),
     };
-    let limit = binds.push(i64::from(row_cap(tool, query.limit)));
+    let limit = binds.push(i64::from(row_cap(tool, query.limit, context)));
     let sql = format!(
         "WITH {scope},
         stock AS (

@@ -77,7 +77,11 @@ pub(crate) fn run(
         end_sql,
     } = &scope;
     let today_sql = binds.date(context.today);
-    let limit = binds.push(i64::from(row_cap(Tool::HelpdeskSummary, query.limit)));
+    let limit = binds.push(i64::from(row_cap(
+        Tool::HelpdeskSummary,
+        query.limit,
+        context,
+    )));
     let select: Vec<String> = exprs
         .iter()
         .enumerate()

@@ -48,7 +48,11 @@ pub(crate) fn run(
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
     let filters = conditions.product_and_place();
     let as_of_sql = binds.date(as_of);
-    let limit = binds.push(i64::from(row_cap(Tool::InventoryValuation, query.limit)));
+    let limit = binds.push(i64::from(row_cap(
+        Tool::InventoryValuation,
+        query.limit,
+        context,
+    )));
     let sql = format!(
         "WITH positions AS (
             SELECT product_id, store_id, SUM(qty) AS qty FROM (

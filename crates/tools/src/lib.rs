@@ -40,6 +40,19 @@ pub use result::{ChartSpec, ToolResult};
 pub struct ToolContext {
     /// The day relative windows end before ("the last 28 days" ends yesterday).
     pub today: NaiveDate,
+    /// Every row (up to [`registry::EXPORT_MAX_ROWS`]) instead of an answer's `max_rows`: for
+    /// exports.
+    pub all_rows: bool,
+}
+
+impl ToolContext {
+    /// The context of an answer on `today`.
+    pub fn on(today: NaiveDate) -> ToolContext {
+        ToolContext {
+            today,
+            all_rows: false,
+        }
+    }
 }
 
 /// Runs the tool `query.tool` names, with its parameters from `query.params`.

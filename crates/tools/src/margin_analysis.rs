@@ -50,7 +50,11 @@ pub(crate) fn run(
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
     let filters = conditions.product_and_place();
     let (start_sql, end_sql) = (binds.date(start), binds.date(end));
-    let limit = binds.push(i64::from(row_cap(Tool::MarginAnalysis, query.limit)));
+    let limit = binds.push(i64::from(row_cap(
+        Tool::MarginAnalysis,
+        query.limit,
+        context,
+    )));
     let order = if list == "below_cost" {
         "revenue - cost ASC"
     } else {

@@ -33,7 +33,11 @@ pub(crate) fn run(
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
     let filters = conditions.product_and_place();
     let (start_sql, end_sql) = (binds.date(start), binds.date(end));
-    let limit = binds.push(i64::from(row_cap(Tool::RefundReturnImpact, query.limit)));
+    let limit = binds.push(i64::from(row_cap(
+        Tool::RefundReturnImpact,
+        query.limit,
+        context,
+    )));
     let by_month = query.dimensions.first() == Some(&Dimension::Month);
     let order = if by_month {
         grouping.keys()

@@ -6,7 +6,7 @@ use analyst_core::{SemanticQuery, Tool};
 use analyst_store::{Connection, Value};
 use serde_json::{Value as Json, json};
 
-use crate::ToolError;
+use crate::{ToolContext, ToolError};
 
 /// Inline answers show at most this many rows; above that the gateway offers an export.
 pub const DEFAULT_MAX_ROWS: u32 = 500;
@@ -181,9 +181,17 @@ pub fn specs() -> Vec<ToolSpec> {
     Tool::ALL.iter().map(|tool| spec(*tool)).collect()
 }
 
-/// The rows a tool reads: the query's limit, at most the tool's `max_rows`.
-pub(crate) fn row_cap(tool: Tool, limit: Option<u32>) -> u32 {
-    let max = spec(tool).max_rows;
+/// The most rows a tool reads for an export ([`ToolContext::all_rows`]).
+pub const EXPORT_MAX_ROWS: u32 = 1_000_000;
+
+/// The rows a tool reads: the query's limit, at most the tool's `max_rows` (or
+/// [`EXPORT_MAX_ROWS`] for an export).
+pub(crate) fn row_cap(tool: Tool, limit: Option<u32>, context: &ToolContext) -> u32 {
+    let max = if context.all_rows {
+        EXPORT_MAX_ROWS
+    } else {
+        spec(tool).max_rows
+    };
     limit.unwrap_or(max).clamp(1, max)
 }
 

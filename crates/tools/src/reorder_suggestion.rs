@@ -102,7 +102,11 @@ pub(crate) fn run(
     let conditions = conditions(TOOL, &query.filters, &[], &mut binds)?;
     let ctes = demand_ctes(window, &conditions, &mut binds);
     let (z_sql, review_sql) = (binds.float(z), binds.float(review_days as f64));
-    let limit = binds.push(i64::from(row_cap(Tool::ReorderSuggestion, query.limit)));
+    let limit = binds.push(i64::from(row_cap(
+        Tool::ReorderSuggestion,
+        query.limit,
+        context,
+    )));
     let sql = format!(
         "WITH {ctes},
         terms AS (

@@ -134,7 +134,11 @@ pub(crate) fn run(
     );
     let (start, end) = (binds.date(season.start), binds.date(as_of));
     let (previous_start, previous_end) = (binds.date(previous.start), binds.date(previous_as_of));
-    let limit = binds.push(i64::from(row_cap(Tool::SeasonPerformance, query.limit)));
+    let limit = binds.push(i64::from(row_cap(
+        Tool::SeasonPerformance,
+        query.limit,
+        context,
+    )));
     let joins = "JOIN silver.product p ON p.id = x.product_id
         JOIN silver.store s ON s.id = x.store_id
         JOIN silver.company c ON c.id = s.company_id

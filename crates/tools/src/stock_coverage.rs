@@ -65,7 +65,7 @@ pub(crate) fn run(
         ),
         None => String::new(),
     };
-    let cap = row_cap(Tool::StockCoverage, query.limit);
+    let cap = row_cap(Tool::StockCoverage, query.limit, context);
     let limit = binds.push(cap as i64);
     let sql = format!(
         "WITH {ctes},

@@ -54,14 +54,7 @@ fn planted(connection: &dyn Connection, kind: &str) -> Vec<String> {
 
 fn run(connection: &dyn Connection, query: serde_json::Value) -> ToolResult {
     let query: SemanticQuery = serde_json::from_value(query).unwrap();
-    analyst_tools::run(
-        connection,
-        &query,
-        &ToolContext {
-            today: day("2026-11-15"),
-        },
-    )
-    .unwrap()
+    analyst_tools::run(connection, &query, &ToolContext::on(day("2026-11-15"))).unwrap()
 }
 
 fn named(result: &ToolResult, name: &str) -> bool {

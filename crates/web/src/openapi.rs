@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::routes::{
-    audit, auth, budgets, chat, conversations, dictionary, health, jobs, rights, tools,
+    audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, rights, tools,
 };
 
 #[derive(OpenApi)]
@@ -28,7 +28,14 @@ use crate::routes::{
         jobs::show,
         jobs::cancel,
         jobs::add,
+        jobs::list_schedules,
+        jobs::put_schedule,
+        jobs::remove_schedule,
         chat::workspace_context,
+        export::start,
+        export::status,
+        export::download,
+        export::list,
         conversations::list,
         conversations::show,
         conversations::delete,

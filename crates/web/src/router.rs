@@ -14,7 +14,8 @@ use crate::error::AppError;
 use crate::metrics::track;
 use crate::openapi;
 use crate::routes::{
-    assets, audit, auth, budgets, chat, conversations, dictionary, health, jobs, rights, tools,
+    assets, audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, rights,
+    tools,
 };
 use crate::state::AppState;
 
@@ -43,10 +44,19 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/ai_analyst/chat", post(chat::ask))
         .route("/api/v1/query", post(chat::query))
+        .route("/ai_analyst/export/start", post(export::start))
+        .route("/ai_analyst/export/status/{id}", get(export::status))
+        .route("/ai_analyst/export/download/{id}", get(export::download))
+        .route("/api/v1/exports", get(export::list))
         .route("/api/v1/tools", get(tools::list))
         .route("/api/v1/jobs", get(jobs::list).post(jobs::add))
         .route("/api/v1/jobs/{id}", get(jobs::show))
         .route("/api/v1/jobs/{id}/cancel", post(jobs::cancel))
+        .route("/api/v1/job-schedules", get(jobs::list_schedules))
+        .route(
+            "/api/v1/job-schedules/{name}",
+            put(jobs::put_schedule).delete(jobs::remove_schedule),
+        )
         .route("/api/v1/conversations", get(conversations::list))
         .route(
             "/api/v1/conversations/{id}",

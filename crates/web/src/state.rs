@@ -2,10 +2,12 @@
 //! data, rate limiters and metrics. Cheap to clone.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use analyst_accounts::{AuditEntry, Rights, User};
+use analyst_export::job::ExportSettings;
 use analyst_gateway::budgets::{self, Charge};
 use analyst_gateway::conversations::NewMessage;
 use analyst_gateway::{AnswerCache, Workspace, load_workspaces};
@@ -36,6 +38,8 @@ pub struct WebSettings {
     pub login_failures_per_ip: u32,
     /// Questions and queries answered at once; more wait up to [`QUERY_SLOT_WAIT`] for a slot.
     pub max_concurrent_queries: usize,
+    /// Where export files go, how long they are kept, how many run per user.
+    pub exports: ExportSettings,
 }
 
 impl Default for WebSettings {
@@ -49,6 +53,7 @@ impl Default for WebSettings {
             login_failures_per_account: 5,
             login_failures_per_ip: 20,
             max_concurrent_queries: 10,
+            exports: ExportSettings::new(PathBuf::from("analyst-data").join("exports")),
         }
     }
 }
@@ -209,6 +214,11 @@ impl AppState {
                 )
             }),
         }
+    }
+
+    /// The settings the server runs with.
+    pub fn settings(&self) -> &WebSettings {
+        &self.settings
     }
 
     pub(crate) fn today(&self) -> NaiveDate {

@@ -4,6 +4,7 @@
 //! directory; questions go through the whole deterministic route (understanding, value
 //! matching, SQL, answer building), as `analyst ask` and the server run them.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -14,6 +15,7 @@ use analyst_accounts::{
 use analyst_core::SemanticQuery;
 use analyst_demo::DemoConfig;
 use analyst_demo::install::{DEMO_START, install};
+use analyst_export::{ExportError, ExportOptions, Format, Progress, export};
 use analyst_gateway::{Access, AnswerCache, AskContext, answer_query, ask, load_vocabulary};
 use analyst_store::{AccessMode, Connection, Location};
 use anyhow::{Context, bail};
@@ -73,6 +75,10 @@ pub struct BenchArgs {
     /// Catalogue size of the demo business: 1 is about 1,700 products, 12 about 20,000.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
     catalog_scale: u32,
+    /// Time exports instead: every row of revenue and units per day, store and product
+    /// variant (about one row per sales line), in each format.
+    #[arg(long, conflicts_with_all = ["http", "tools_only"])]
+    exports: bool,
     /// Questions each user asks in the HTTP benchmark.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     requests: u64,
@@ -108,6 +114,10 @@ pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
             lines as f64 / seconds,
             peak_memory()
         );
+        if args.exports {
+            time_exports(connection.as_ref(), today, dir.path())?;
+            continue;
+        }
         if args.http {
             let plan = load::LoadPlan {
                 users: args.users as usize,
@@ -160,6 +170,50 @@ fn time_tools(
     }
     println!("{grid}");
     Ok(())
+}
+
+/// Rows per second, file size and peak memory of a large export in each format.
+fn time_exports(connection: &dyn Connection, today: NaiveDate, dir: &Path) -> anyhow::Result<()> {
+    let query: SemanticQuery = serde_json::from_str(
+        r#"{"tool":"sales_by_dimension","measures":["revenue","units"],
+            "dimensions":["date","store","product","color","size"]}"#,
+    )
+    .context("benchmark export query")?;
+    let mut grid = render::new_grid(
+        ["format", "rows", "seconds", "rows/s", "file", "peak memory"].map(String::from),
+    );
+    for format in Format::ALL {
+        let path = dir.join(format!("bench.{}", format.extension()));
+        reset_peak_memory();
+        let started = Instant::now();
+        let summary = export(
+            connection,
+            &query,
+            today,
+            ExportOptions { format, bom: false },
+            &path,
+            &mut |_: &Progress| Ok::<(), ExportError>(()),
+        )?;
+        let seconds = started.elapsed().as_secs_f64();
+        let bytes = std::fs::metadata(&path)?.len();
+        grid.add_row([
+            format.name().to_string(),
+            summary.rows.to_string(),
+            format!("{seconds:.2}"),
+            format!("{:.0}", summary.rows as f64 / seconds),
+            format!("{:.1} MB", bytes as f64 / 1e6),
+            peak_memory(),
+        ]);
+        std::fs::remove_file(&path)?;
+    }
+    println!("{grid}");
+    Ok(())
+}
+
+/// Starts the peak-memory count again (Linux: writing 5 to /proc/self/clear_refs resets
+/// VmHWM), so that each measurement shows its own peak.
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// The latency of the benchmark questions, through the whole deterministic route.

@@ -43,6 +43,8 @@ pub struct FileConfig {
     pub chat_per_minute: Option<u32>,
     pub max_concurrent_queries: Option<u32>,
     pub workers: Option<u32>,
+    pub export_keep_hours: Option<u32>,
+    pub max_exports_per_user: Option<u32>,
     pub session_hours: Option<u32>,
     pub token_days: Option<u32>,
     pub secure_cookies: Option<bool>,
@@ -112,6 +114,12 @@ pub struct ServerOptions {
     /// Job workers (imports, syncs, exports, maintenance) [default: 2].
     #[arg(long, env = "ANALYST_WORKERS", value_parser = clap::value_parser!(u32).range(0..=64))]
     pub workers: Option<u32>,
+    /// Hours an export file can be downloaded before the cleanup job removes it [default: 24].
+    #[arg(long, env = "ANALYST_EXPORT_KEEP_HOURS", value_parser = clap::value_parser!(u32).range(1..=8760))]
+    pub export_keep_hours: Option<u32>,
+    /// Exports one user may have queued or running at once [default: 3].
+    #[arg(long, env = "ANALYST_MAX_EXPORTS_PER_USER", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_exports_per_user: Option<u32>,
     /// Hours a browser session lasts [default: 12].
     #[arg(long, env = "ANALYST_SESSION_HOURS", value_parser = clap::value_parser!(u32).range(1..=720))]
     pub session_hours: Option<u32>,
@@ -121,6 +129,9 @@ pub struct ServerOptions {
     /// Mark session cookies Secure (set when users reach the server over HTTPS) [default: false].
     #[arg(long, env = "ANALYST_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// Milliseconds between a running job's progress reports (its heartbeat) [default: 2000].
+    #[arg(long, hide = true, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub job_report_ms: Option<u64>,
 }
 
 /// Server settings after layering.
@@ -131,6 +142,8 @@ pub struct ServerConfig {
     pub chat_per_minute: (u32, Origin),
     pub max_concurrent_queries: (u32, Origin),
     pub workers: (u32, Origin),
+    pub export_keep_hours: (u32, Origin),
+    pub max_exports_per_user: (u32, Origin),
     pub session_hours: (u32, Origin),
     pub token_days: (u32, Origin),
     pub secure_cookies: (bool, Origin),
@@ -166,6 +179,20 @@ impl ServerConfig {
                 10,
             ),
             workers: pick(matches, "workers", options.workers, file.workers, 2),
+            export_keep_hours: pick(
+                matches,
+                "export_keep_hours",
+                options.export_keep_hours,
+                file.export_keep_hours,
+                24,
+            ),
+            max_exports_per_user: pick(
+                matches,
+                "max_exports_per_user",
+                options.max_exports_per_user,
+                file.max_exports_per_user,
+                3,
+            ),
             session_hours: pick(
                 matches,
                 "session_hours",
@@ -253,6 +280,16 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         server.max_concurrent_queries.1,
     );
     row("workers", server.workers.0.to_string(), server.workers.1);
+    row(
+        "export_keep_hours",
+        server.export_keep_hours.0.to_string(),
+        server.export_keep_hours.1,
+    );
+    row(
+        "max_exports_per_user",
+        server.max_exports_per_user.0.to_string(),
+        server.max_exports_per_user.1,
+    );
     row(
         "session_hours",
         server.session_hours.0.to_string(),

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod dictionary;
 mod eval;
+mod export;
 mod jobs;
 mod load;
 mod query;
@@ -74,6 +75,8 @@ pub enum Command {
     /// The audit log: verify its hash chain, list entries, prune old ones.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Export every row of a semantic query to a CSV, XLSX or Parquet file.
+    Export(export::ExportArgs),
     /// The job queue: list, show and cancel jobs.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
@@ -135,6 +138,7 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(&settings, args),
         Command::User(command) => user::run(&settings, command),
         Command::Audit(command) => audit::run(&settings, command),
+        Command::Export(args) => export::run(&settings, args),
         Command::Jobs(command) => jobs::run(&settings, command),
         Command::Config(args) => config::run(&settings, args),
     }
@@ -177,6 +181,14 @@ impl Settings {
             Location::DataDir(dir) => Some(dir),
             Location::Url(_) => None,
         }
+    }
+
+    /// Where export files are written: beside the embedded store, else `./analyst-exports`.
+    pub fn exports_dir(&self) -> PathBuf {
+        self.data_dir().map_or_else(
+            || PathBuf::from("analyst-exports"),
+            |dir| dir.join("exports"),
+        )
     }
 }
 

@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use analyst_accounts::{add_user, one_time_password, user_count};
+use analyst_export::job::ExportSettings;
 use analyst_jobs::{WorkerSettings, Workers};
 use analyst_store::{Connection, Pool};
 use analyst_web::{AppState, WebSettings};
@@ -39,6 +41,12 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let connection = open_with_data(settings)?;
     create_first_admin(connection.as_ref())?;
     let pool = Pool::new(connection, POOL_SIZE);
+    let exports = ExportSettings {
+        keep_for: chrono::Duration::hours(config.export_keep_hours.0.into()),
+        max_running_per_user: config.max_exports_per_user.0 as usize,
+        today: settings.fixed_today,
+        ..ExportSettings::new(settings.exports_dir())
+    };
     let state = AppState::new(
         pool.clone(),
         WebSettings {
@@ -48,14 +56,23 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
             session_hours: config.session_hours.0,
             token_days: config.token_days.0,
             secure_cookies: config.secure_cookies.0,
+            exports: exports.clone(),
             ..WebSettings::default()
         },
     )?;
+    let mut kinds = analyst_jobs::kinds::builtin();
+    kinds.extend(analyst_export::job::kinds(&exports));
     let workers = Workers::start(
         &pool,
-        analyst_jobs::kinds::builtin(),
+        kinds,
         WorkerSettings {
             workers: config.workers.0 as usize,
+            // Only this process can hold the embedded store.
+            requeue_at_start: true,
+            report_every: args.server.job_report_ms.map_or(
+                WorkerSettings::default().report_every,
+                Duration::from_millis,
+            ),
             ..WorkerSettings::default()
         },
         "serve",

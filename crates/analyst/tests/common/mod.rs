@@ -2,8 +2,9 @@
 
 #![allow(dead_code)] // each test file uses part of it
 
+use std::io::{BufRead, BufReader, Lines};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 /// `analyst --data-dir DIR ARGS…`, with no `ANALYST_…` setting leaking in from the caller's
 /// environment.
@@ -20,10 +21,81 @@ pub fn analyst(data_dir: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// [`analyst`] with `input` on standard input.
+pub fn analyst_with_input(data_dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_analyst"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("ANALYST_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(input.as_bytes())
+        .expect("the input is written");
+    child.wait_with_output().expect("the binary ends")
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `analyst serve` running on a free port.
+pub struct Server {
+    pub child: Child,
+    /// `http://127.0.0.1:PORT/`.
+    pub url: String,
+    /// The first administrator's one-time password, on a store's first start.
+    pub one_time_password: Option<String>,
+    /// What the server prints after its URL.
+    pub lines: Lines<BufReader<ChildStdout>>,
+}
+
+/// Starts `analyst --data-dir DIR serve --port 0 ARGS…` and waits until it is ready.
+pub fn serve(data_dir: &Path, args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_analyst"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["serve", "--port", "0"])
+        .args(args)
+        .env_remove("ANALYST_PORT")
+        .env_remove("ANALYST_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
+    let mut one_time_password = None;
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("serve printed its URL")
+            .expect("serve's output is text");
+        if let Some(rest) =
+            line.strip_prefix("First start: sign in as `admin` with the one-time password ")
+        {
+            one_time_password = Some(rest.trim().to_string());
+        }
+        if let Some(url) = line.strip_prefix("AI Analyst is ready at ") {
+            break url.trim().to_string();
+        }
+    };
+    Server {
+        child,
+        url,
+        one_time_password,
+        lines,
+    }
 }

@@ -208,11 +208,7 @@ impl Fixture {
 
     pub fn try_run(&self, query: &str) -> Result<ToolResult, analyst_tools::ToolError> {
         let query: SemanticQuery = serde_json::from_str(query).unwrap();
-        analyst_tools::run(
-            self.connection.as_ref(),
-            &query,
-            &ToolContext { today: today() },
-        )
+        analyst_tools::run(self.connection.as_ref(), &query, &ToolContext::on(today()))
     }
 }
 

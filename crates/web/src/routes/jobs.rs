@@ -1,7 +1,9 @@
 //! The job queue over HTTP: a user sees and cancels their own jobs, an administrator every
-//! job, and administrators queue maintenance jobs. Another user's job is "not found".
+//! job, and administrators queue maintenance jobs and manage the schedules that queue them
+//! (`/api/v1/job-schedules`). Another user's job is "not found".
 
 use analyst_accounts::User;
+use analyst_jobs::schedule::{self, Schedule, ScheduleError};
 use analyst_jobs::{Job, NewJob, queue};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -91,7 +93,14 @@ pub(crate) async fn list(
     let user = session.user;
     let owner = (!(params.all && user.is_admin)).then_some(user.id);
     let jobs = state
-        .run(move |connection, _| Ok(queue::list(connection, owner, params.limit.unwrap_or(100))?))
+        .run(move |connection, _| {
+            Ok(queue::list(
+                connection,
+                owner,
+                None,
+                params.limit.unwrap_or(100),
+            )?)
+        })
         .await?;
     Ok(Json(JobList {
         jobs: jobs.into_iter().map(view).collect(),
@@ -145,11 +154,28 @@ pub(crate) async fn cancel(
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewJobRequest {
-    /// A registered kind, e.g. `refresh_gold`.
+    /// A maintenance kind: `refresh_gold` or `export_cleanup`.
     kind: String,
     #[serde(default)]
     #[schema(value_type = Object)]
     params: serde_json::Value,
+}
+
+/// Refuses a kind administrators may not queue or schedule by hand.
+fn check_maintenance_kind(kind: &str) -> Result<(), AppError> {
+    // Exports start through /ai_analyst/export/start, which checks the asker's rights.
+    let mut kinds: Vec<&str> = analyst_jobs::kinds::builtin()
+        .iter()
+        .map(|kind| kind.name())
+        .collect();
+    kinds.push(analyst_export::job::EXPORT_CLEANUP);
+    if kinds.contains(&kind) {
+        return Ok(());
+    }
+    Err(AppError::bad_request(format!(
+        "no job kind '{kind}'; the kinds are {}",
+        kinds.join(", ")
+    )))
 }
 
 /// Queues a maintenance job of a registered kind (administrators).
@@ -163,17 +189,7 @@ pub(crate) async fn add(
     _: Admin,
     Body(request): Body<NewJobRequest>,
 ) -> Result<(StatusCode, Json<JobView>), AppError> {
-    let kinds: Vec<&str> = analyst_jobs::kinds::builtin()
-        .iter()
-        .map(|kind| kind.name())
-        .collect();
-    if !kinds.contains(&request.kind.as_str()) {
-        return Err(AppError::bad_request(format!(
-            "no job kind '{}'; the kinds are {}",
-            request.kind,
-            kinds.join(", ")
-        )));
-    }
+    check_maintenance_kind(&request.kind)?;
     let user = session.user;
     let job = state
         .run(move |connection, state| {
@@ -190,4 +206,168 @@ pub(crate) async fn add(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view(job))))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ScheduleView {
+    name: String,
+    /// The kind of the jobs it queues.
+    kind: String,
+    /// The params of the jobs it queues.
+    #[schema(value_type = Object)]
+    params: serde_json::Value,
+    /// Five fields (minute hour day month weekday), in UTC.
+    cron: String,
+    enabled: bool,
+    /// When it next queues a job; null until the workers first see it.
+    next_run_at: Option<String>,
+    /// The job it queued last.
+    last_job_id: Option<i64>,
+    created_at: String,
+    updated_at: String,
+}
+
+fn schedule_view(schedule: Schedule) -> ScheduleView {
+    let time = |moment: chrono::NaiveDateTime| moment.and_utc().to_rfc3339();
+    ScheduleView {
+        name: schedule.name,
+        kind: schedule.kind,
+        params: schedule.params,
+        cron: schedule.cron,
+        enabled: schedule.enabled,
+        next_run_at: schedule.next_run_at.map(time),
+        last_job_id: schedule.last_job_id,
+        created_at: time(schedule.created_at),
+        updated_at: time(schedule.updated_at),
+    }
+}
+
+fn refused(error: ScheduleError) -> AppError {
+    match error {
+        ScheduleError::InvalidCron(_) | ScheduleError::Invalid(_) => {
+            AppError::bad_request(error.to_string())
+        }
+        ScheduleError::Store(error) => error.into(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ScheduleList {
+    schedules: Vec<ScheduleView>,
+}
+
+/// Every job schedule, by name (administrators).
+#[utoipa::path(get, path = "/api/v1/job-schedules", tag = "jobs",
+    responses((status = 200, body = ScheduleList), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub(crate) async fn list_schedules(
+    State(state): State<AppState>,
+    _: Admin,
+) -> Result<Json<ScheduleList>, AppError> {
+    let schedules = state
+        .run(|connection, _| Ok(schedule::list(connection)?))
+        .await?;
+    Ok(Json(ScheduleList {
+        schedules: schedules.into_iter().map(schedule_view).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ScheduleRequest {
+    /// A maintenance kind: `refresh_gold` or `export_cleanup`.
+    kind: String,
+    /// Five fields (minute hour day month weekday), in UTC, e.g. `17 * * * *`.
+    cron: String,
+    /// The params of the jobs it queues [default: {}].
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    params: Option<serde_json::Value>,
+    /// Pause (false) or resume (true); a new schedule is enabled, a changed one stays as it
+    /// was.
+    #[serde(default)]
+    enabled: Option<bool>,
+}
+
+/// Adds or changes a job schedule (administrators): from the next time its cron expression
+/// comes, it queues a job of its kind each time (never a second while one is not over).
+#[utoipa::path(put, path = "/api/v1/job-schedules/{name}", tag = "jobs",
+    params(("name" = String, Path, description = "schedule name")),
+    request_body = ScheduleRequest,
+    responses((status = 200, body = ScheduleView), (status = 201, body = ScheduleView),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+pub(crate) async fn put_schedule(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(session): CurrentUser,
+    _: Admin,
+    Path(name): Path<String>,
+    Body(request): Body<ScheduleRequest>,
+) -> Result<(StatusCode, Json<ScheduleView>), AppError> {
+    check_maintenance_kind(&request.kind)?;
+    let admin = session.user;
+    let (created, stored) = state
+        .run(move |connection, state| {
+            let created = schedule::get(connection, &name)?.is_none();
+            let params = request.params.unwrap_or_else(|| serde_json::json!({}));
+            let mut stored =
+                schedule::put(connection, &name, &request.kind, &params, &request.cron)
+                    .map_err(refused)?;
+            if let Some(enabled) = request.enabled {
+                stored = schedule::set_enabled(connection, &name, enabled)
+                    .map_err(refused)?
+                    .unwrap_or(stored);
+            }
+            state.audit_change(
+                &admin,
+                ip.as_deref(),
+                format!(
+                    "{} job schedule {name}: {} at '{}' (UTC) with {}, {}",
+                    if created { "added" } else { "changed" },
+                    stored.kind,
+                    stored.cron,
+                    stored.params,
+                    if stored.enabled { "enabled" } else { "paused" }
+                ),
+            );
+            Ok((created, stored))
+        })
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(schedule_view(stored))))
+}
+
+/// Removes a job schedule (administrators); the jobs it queued stay.
+#[utoipa::path(delete, path = "/api/v1/job-schedules/{name}", tag = "jobs",
+    params(("name" = String, Path, description = "schedule name")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub(crate) async fn remove_schedule(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    CurrentUser(session): CurrentUser,
+    _: Admin,
+    Path(name): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let admin = session.user;
+    state
+        .run(move |connection, state| {
+            if !schedule::remove(connection, &name)? {
+                return Err(AppError::not_found(format!(
+                    "no job schedule '{name}'; GET /api/v1/job-schedules lists them"
+                )));
+            }
+            state.audit_change(
+                &admin,
+                ip.as_deref(),
+                format!("removed job schedule {name}"),
+            );
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -7,6 +7,7 @@ pub(crate) mod budgets;
 pub(crate) mod chat;
 pub(crate) mod conversations;
 pub(crate) mod dictionary;
+pub(crate) mod export;
 pub(crate) mod health;
 pub(crate) mod jobs;
 pub(crate) mod rights;

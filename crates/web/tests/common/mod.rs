@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use analyst_accounts::{AccessField, add_user, add_user_with_rights, check_rights};
 use analyst_demo::{DemoConfig, install};
+use analyst_export::job::ExportSettings;
 use analyst_jobs::{WorkerSettings, Workers};
 use analyst_store::{AccessMode, Location, Pool};
 use analyst_web::{AppState, WebSettings};
@@ -64,17 +65,25 @@ impl TestApp {
             pool.clone(),
             WebSettings {
                 today: Some(day(TODAY)),
+                exports: ExportSettings {
+                    dir: dir.path().join("exports"),
+                    today: Some(day(TODAY)),
+                    ..settings.exports.clone()
+                },
                 ..settings
             },
         )
         .unwrap();
+        let mut kinds = analyst_jobs::kinds::builtin();
+        kinds.extend(analyst_export::job::kinds(&state.settings().exports));
         let workers = Workers::start(
             &pool,
-            analyst_jobs::kinds::builtin(),
+            kinds,
             WorkerSettings {
                 workers: 1,
                 poll: std::time::Duration::from_millis(20),
                 report_every: std::time::Duration::from_millis(20),
+                requeue_at_start: true,
             },
             "test",
         )
@@ -100,6 +109,11 @@ impl TestApp {
     pub fn add_member(&self, username: &str, groups: &[&str], stores: &[&str]) {
         let connection = self.pool.get().unwrap();
         add_member(&*connection, username, groups, stores);
+    }
+
+    /// Where this server's export files go.
+    pub fn exports_dir(&self) -> std::path::PathBuf {
+        self.state.settings().exports.dir.clone()
     }
 
     pub fn url(&self, path: &str) -> String {
