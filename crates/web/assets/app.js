@@ -1,11 +1,12 @@
 /*
  * AI Analyst — browser UI.
  *
- * One page, three views (sign in, forced password change, chat), no framework and no build
- * step. Everything from the user or the server is inserted with textContent, never HTML, and
- * the server's chart SVG is shown through a blob: image so it can never run script in the page.
- * The server's Content-Security-Policy forbids inline script and inline style attributes, so
- * all behaviour lives here and styling goes through classes (or element.style).
+ * One page, three views (sign in, forced password change, chat, which also holds the Exports
+ * page at #exports), no framework and no build step. Everything from the user or the server is
+ * inserted with textContent, never HTML, and the server's chart SVG is shown through a blob:
+ * image so it can never run script in the page. The server's Content-Security-Policy forbids
+ * inline script and inline style attributes, so all behaviour lives here and styling goes
+ * through classes (or element.style).
  */
 (() => {
   'use strict';
@@ -25,6 +26,7 @@
     busy: false,             // a question is being answered
     threadEpoch: 0,          // bumped whenever the thread is cleared, to drop stale answers
     objectUrls: new Set(),   // chart blob: URLs of the current thread, revoked on clear
+    exportsTimer: null,      // the Exports page's refresh while an export runs
   };
 
   const $ = (id) => document.getElementById(id);
@@ -170,7 +172,10 @@
     const retryAfter = Number.isFinite(retry) ? retry : null;
     const detail = data && data.error ? data.error : {};
     let message = detail.message ? sentence(detail.message) : defaultMessage(response.status);
-    if (response.status === 429) message = tooManyMessage(retryAfter);
+    // Rate limits get a generic text with the wait; other 429s (too_many_exports) say why.
+    if (response.status === 429 && (!detail.message || detail.code === 'rate_limited')) {
+      message = tooManyMessage(retryAfter);
+    }
     return new ApiError(response.status, detail.code || null, message, retryAfter);
   }
 
@@ -196,7 +201,10 @@
     conversations: () => request('GET', '/api/v1/conversations'),
     conversation: (id) => request('GET', `/api/v1/conversations/${encodeURIComponent(id)}`),
     deleteConversation: (id) => request('DELETE', `/api/v1/conversations/${encodeURIComponent(id)}`),
-    startExport: (query) => request('POST', '/ai_analyst/export/start', { query, format: 'csv' }),
+    startExport: (body) => request('POST', '/ai_analyst/export/start', body),
+    exportStatus: (path) => request('GET', path),
+    exports: () => request('GET', '/api/v1/exports'),
+    cancelJob: (id) => request('POST', `/api/v1/jobs/${encodeURIComponent(id)}/cancel`),
   };
 
   /* ====================================================================================
@@ -253,6 +261,7 @@
     state.conversationId = null;
     state.conversations = [];
     state.busy = false;
+    stopExportsRefresh();
     $('conversations').replaceChildren();
   }
 
@@ -341,7 +350,7 @@
     clearThread();
     state.conversationId = null;
     renderWelcome();
-    $('question').focus();
+    route();
     await Promise.all([loadSuggestions(), loadConversations()]);
   }
 
@@ -403,12 +412,9 @@
     item.dataset.id = conversation.id;
     if (conversation.id === state.conversationId) item.setAttribute('aria-current', 'true');
 
-    const when = conversation.updated_at || conversation.created_at;
-    const time = el('time', { className: 'conversation-date', textContent: relativeDate(when) });
-    if (when) time.setAttribute('datetime', when);
     const open = el('button', { type: 'button', className: 'conversation-open', title }, [
       el('span', { className: 'conversation-title', textContent: title }),
-      time,
+      timeElement(conversation.updated_at || conversation.created_at, 'conversation-date'),
     ]);
     open.addEventListener('click', () => openConversation(conversation.id));
 
@@ -469,6 +475,7 @@
   }
 
   function newConversation(focus = true) {
+    goToChat();
     clearThread();
     state.conversationId = null;
     renderWelcome();
@@ -479,6 +486,7 @@
 
   /** Loads a saved conversation and renders its whole thread with the same card renderer. */
   async function openConversation(id) {
+    goToChat();
     closeDrawer(false);
     clearThread();
     state.conversationId = id;
@@ -788,35 +796,16 @@
       return button;
     }
     button.dataset.action = action.type;
-    button.addEventListener('click', () => {
-      if (action.type === 'download_csv') {
+    if (action.type === 'download_csv') {
+      button.addEventListener('click', () => {
         downloadCsv(table, answer);
-        setStatus(status, 'CSV downloaded.');
-      } else {
-        startExport(answer, button, status);
-      }
-    });
-    return button;
-  }
-
-  function setStatus(node, text, isError = false) {
-    node.textContent = text;
-    node.classList.toggle('is-error', isError);
-  }
-
-  async function startExport(answer, button, status) {
-    const query = answer.meta ? answer.meta.query : null;
-    button.disabled = true;
-    setStatus(status, 'Starting export…');
-    try {
-      await api.startExport(query);
-      setStatus(status, 'Export started. You will find the file when it is ready.');
-    } catch (err) {
-      if (err.status === 401) return;
-      setStatus(status, err.message, true);
-    } finally {
-      button.disabled = false;
+        status.textContent = 'CSV downloaded.';
+      });
+    } else {
+      button.setAttribute('aria-expanded', 'false');
+      button.addEventListener('click', () => toggleExportChooser(button, exportOffer(action, answer)));
     }
+    return button;
   }
 
   /** "Show query": the structured query, the SQL and a few facts about how it ran. */
@@ -857,6 +846,7 @@
     number: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }),
     cents: new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
     percent: new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    tenths: new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }),
   };
   const NUMERIC_TYPES = new Set(['number', 'integer', 'currency', 'percentage']);
   const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -1009,6 +999,361 @@
   }
 
   /* ====================================================================================
+   * Exports: the format chooser, progress cards in answers, the Exports page
+   * ==================================================================================== */
+
+  const EXPORT_FORMATS = { csv: 'CSV', xlsx: 'Excel (XLSX)', parquet: 'Parquet' };
+  const EXPORT_STATES = {
+    queued: 'Queued', running: 'Running', succeeded: 'Ready', failed: 'Failed', cancelled: 'Cancelled', expired: 'Expired',
+  };
+  const FINAL_STATES = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
+  const POLL_FIRST_MS = 1000;        // status polls start every second…
+  const POLL_MAX_MS = 4000;          // …and slow down to this
+  const EXPORTS_REFRESH_MS = 2000;   // the Exports page, while an export runs
+
+  let lastId = 0;
+  const uniqueId = (prefix) => `${prefix}-${++lastId}`;
+  const sleep = (ms) => new Promise((resolve) => { window.setTimeout(resolve, ms); });
+  const isFinal = (status) => FINAL_STATES.has(status.state);
+  /** Only same-origin paths from the server become links or requests. */
+  const localPath = (url) => (typeof url === 'string' && /^\/(?!\/)/.test(url) ? url : null);
+
+  /** What an export action offers: the query to export, its formats and its row count. */
+  function exportOffer(action, answer) {
+    const params = action.params || {};
+    const offered = Array.isArray(params.formats) ? params.formats.filter((f) => EXPORT_FORMATS[f]) : [];
+    return {
+      label: action.label || 'Export all rows',
+      query: params.query || (answer.meta ? answer.meta.query : null),
+      formats: offered.length ? offered : Object.keys(EXPORT_FORMATS),
+      totalRows: typeof params.total_rows === 'number' ? params.total_rows : null,
+    };
+  }
+
+  /** Opens the format chooser under the answer's actions, or closes it when it is open. */
+  function toggleExportChooser(button, offer) {
+    if (button.getAttribute('aria-expanded') === 'true') {
+      closeExportChooser(button);
+      return;
+    }
+    const chooser = exportChooser(button, offer);
+    button.closest('.actions').after(chooser);
+    button.setAttribute('aria-controls', chooser.id);
+    button.setAttribute('aria-expanded', 'true');
+    chooser.querySelector('select').focus();
+  }
+
+  /** Closes the chooser; `replacement` (the new export's card) takes its place and the focus. */
+  function closeExportChooser(button, replacement = null) {
+    const chooser = $(button.getAttribute('aria-controls') || '');
+    if (chooser && replacement) chooser.replaceWith(replacement);
+    else if (chooser) chooser.remove();
+    button.removeAttribute('aria-controls');
+    button.setAttribute('aria-expanded', 'false');
+    (replacement || button).focus();
+  }
+
+  function exportChooser(button, offer) {
+    const titleId = uniqueId('export-title');
+    const format = el('select', { id: uniqueId('export-format'), name: 'format' },
+      offer.formats.map((code) => el('option', { value: code, textContent: EXPORT_FORMATS[code] })));
+    const bom = el('input', { type: 'checkbox', id: uniqueId('export-bom'), name: 'bom' });
+    const bomHint = el('span', { id: uniqueId('export-bom-hint'), className: 'field-hint', textContent: 'Lets Excel read Thai text correctly.' });
+    bom.setAttribute('aria-describedby', bomHint.id);
+    const bomField = el('div', { className: 'export-bom' }, [
+      bom, el('label', { htmlFor: bom.id, textContent: 'BOM for Excel' }), bomHint,
+    ]);
+    const start = el('button', { type: 'submit', className: 'btn btn-primary btn-small export-start', textContent: 'Start export' });
+    const close = el('button', { type: 'button', className: 'btn btn-ghost btn-small', textContent: 'Cancel' });
+    const form = el('form', { id: uniqueId('export-chooser'), className: 'export-chooser', noValidate: true }, [
+      el('p', { id: titleId, className: 'export-chooser-title', textContent: offer.label }),
+      el('div', { className: 'export-fields' }, [
+        el('div', { className: 'export-format' }, [el('label', { htmlFor: format.id, textContent: 'Format' }), format]),
+        bomField,
+      ]),
+      el('p', { className: 'form-error', attrs: { role: 'alert' } }),
+      el('div', { className: 'export-chooser-actions' }, [start, close]),
+    ]);
+    form.setAttribute('aria-labelledby', titleId);
+    const showBom = () => { bomField.hidden = format.value !== 'csv'; };
+    showBom();
+    format.addEventListener('change', showBom);
+    close.addEventListener('click', () => closeExportChooser(button));
+    form.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.stopPropagation();
+      closeExportChooser(button);
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      startExport(form, button, offer);
+    });
+    return form;
+  }
+
+  async function startExport(form, button, offer) {
+    const format = form.elements.format.value;
+    const body = { query: offer.query, format };
+    if (format === 'csv') body.bom = form.elements.bom.checked;
+    const start = form.querySelector('.export-start');
+    const error = form.querySelector('.form-error');
+    error.textContent = '';
+    setBusy(start, true, 'Starting…');
+    try {
+      const job = await api.startExport(body);
+      closeExportChooser(button, exportCard(job, format, offer.totalRows));
+      announce('Export started.');
+    } catch (err) {
+      if (err.status === 401) return;
+      setBusy(start, false, 'Start export');
+      error.textContent = err.message;
+      start.focus();   // disabling it while busy dropped the focus
+    }
+  }
+
+  /** The card of an export started from an answer: it follows the job until it ends. */
+  function exportCard(job, format, totalRows) {
+    const card = el('div', { className: 'export-job', tabIndex: -1, attrs: { role: 'group', 'aria-label': 'Export' } });
+    const tracker = {
+      card,
+      statusUrl: localPath(job.status_url) || `/ai_analyst/export/status/${encodeURIComponent(job.job_id)}`,
+      status: { format, total_rows: totalRows, progress: 0, rows_written: 0, bytes: 0, ...job },
+      show(status) {
+        tracker.status = status;
+        keepingFocus(card, card, () => card.replaceChildren(...exportCardParts(status, tracker.refresh).filter(Boolean)));
+      },
+      async refresh() {
+        const status = await api.exportStatus(tracker.statusUrl);
+        // The server knows the total once the job runs; until then the answer's stands.
+        if (typeof status.total_rows !== 'number') status.total_rows = tracker.status.total_rows;
+        tracker.show(status);
+      },
+    };
+    tracker.show(tracker.status);
+    followExport(tracker);
+    return card;
+  }
+
+  function exportCardParts(status, onChange) {
+    return [
+      el('div', { className: 'export-head' }, [
+        el('span', { className: 'export-name', textContent: exportName(status) }),
+        stateBadge(status),
+      ]),
+      exportProgress(status),
+      el('p', { className: 'export-facts' }, [
+        el('span', { textContent: `${exportRows(status)} rows` }),
+        status.bytes > 0 ? el('span', { className: 'export-size', textContent: formatBytes(status.bytes) }) : null,
+      ]),
+      exportReason(status),
+      exportControl(status, onChange),
+    ];
+  }
+
+  /**
+   * Polls the status every second, slowing down to a few seconds, until the export ends or its
+   * card leaves the page (a new conversation, sign-out).
+   */
+  async function followExport(tracker) {
+    let delay = POLL_FIRST_MS;
+    while (!isFinal(tracker.status)) {
+      await sleep(delay);
+      if (!tracker.card.isConnected) return;
+      delay = Math.min(delay * 1.5, POLL_MAX_MS);
+      try {
+        await tracker.refresh();
+      } catch (err) {
+        if (err.status === 401) return;
+        if (err.status === 403 || err.status === 404) {
+          tracker.show({ ...tracker.status, state: 'failed', error: err.message });
+        }
+        delay = POLL_MAX_MS;   // network or server trouble: keep trying, gently
+      }
+    }
+    if (tracker.card.isConnected) announce(exportOutcome(tracker.status));
+  }
+
+  function exportOutcome(status) {
+    if (status.state === 'succeeded') return `Export ready: ${exportName(status)}, ${formatBytes(status.bytes)}.`;
+    return `Export ${EXPORT_STATES[status.state] ? EXPORT_STATES[status.state].toLowerCase() : 'ended'}.`;
+  }
+
+  const exportName = (status) => status.file_name || `${EXPORT_FORMATS[status.format] || 'File'} export`;
+
+  function stateBadge(status) {
+    const badge = el('span', { className: 'export-state', textContent: EXPORT_STATES[status.state] || String(status.state) });
+    badge.dataset.state = status.state;
+    return badge;
+  }
+
+  /** A bar while the export runs: indeterminate while queued, 0-100 while running. */
+  function exportProgress(status) {
+    if (isFinal(status)) return null;
+    const bar = el('progress', { className: 'export-progress', max: 100 });
+    bar.setAttribute('aria-label', `Progress of ${exportName(status)}`);
+    if (status.state === 'running') bar.value = Math.max(0, Math.min(100, Number(status.progress) || 0));
+    return bar;
+  }
+
+  /** "1,172 of 2,345" while it runs, "2,345" when done (or when the total is unknown). */
+  function exportRows(status) {
+    const written = NUM.integer.format(Number(status.rows_written) || 0);
+    const total = typeof status.total_rows === 'number' ? status.total_rows : null;
+    return status.state === 'succeeded' || total === null ? written : `${written} of ${NUM.integer.format(total)}`;
+  }
+
+  /** Why an export has no file: its error, a cancellation or an expiry. */
+  function exportReason(status) {
+    const reasons = {
+      failed: sentence(status.error || 'the export failed'),
+      cancelled: 'The export was cancelled.',
+      expired: 'The file has expired and was deleted. Export the answer again for a new one.',
+    };
+    const text = reasons[status.state];
+    return text ? el('p', { className: 'export-reason', textContent: text }) : null;
+  }
+
+  /** The download link of a finished export, or the button that cancels a running one. */
+  function exportControl(status, onChange) {
+    const key = `export-${status.job_id}`;
+    const href = status.state === 'succeeded' ? localPath(status.download_url) : null;
+    if (href) {
+      const size = formatBytes(status.bytes);
+      const link = el('a', { className: 'btn btn-primary btn-small export-download', href, download: status.file_name || '' }, [
+        icon('download'),
+        el('span', {}, ['Download', size ? el('span', { className: 'export-download-size', textContent: ` (${size})` }) : null]),
+      ]);
+      link.setAttribute('aria-label', `Download ${size ? `(${size}) ` : ''}${exportName(status)}`);
+      link.dataset.focusKey = key;
+      return link;
+    }
+    if (isFinal(status)) return null;
+    const cancel = el('button', { type: 'button', className: 'btn btn-ghost btn-small export-cancel', textContent: 'Cancel' });
+    cancel.setAttribute('aria-label', `Cancel export ${exportName(status)}`);
+    cancel.dataset.focusKey = key;
+    cancel.addEventListener('click', () => cancelExport(cancel, status, onChange));
+    return cancel;
+  }
+
+  /** aria-disabled rather than disabled while it runs: a disabled button would drop the focus. */
+  async function cancelExport(button, status, onChange) {
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
+    try {
+      await api.cancelJob(status.job_id);
+      await onChange();
+    } catch (err) {
+      if (err.status === 401) return;
+      button.removeAttribute('aria-disabled');
+      toast(err.message, 'error');
+    }
+  }
+
+  /** "512 bytes", "14.2 KB", "3.1 MB" (empty when unknown). */
+  function formatBytes(bytes) {
+    if (typeof bytes !== 'number' || !(bytes > 0)) return '';
+    if (bytes < 1024) return `${NUM.integer.format(bytes)} bytes`;
+    if (bytes < 1024 * 1024) return `${NUM.tenths.format(bytes / 1024)} KB`;
+    return `${NUM.tenths.format(bytes / (1024 * 1024))} MB`;
+  }
+
+  /** Re-renders `container`; the focus stays on the control with the same key, or goes to `fallback`. */
+  function keepingFocus(container, fallback, render) {
+    const active = document.activeElement;
+    const inside = active && container.contains(active);
+    const key = inside ? active.dataset.focusKey : null;
+    render();
+    if (!inside) return;
+    const again = key ? container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`) : null;
+    (again || fallback).focus();
+  }
+
+  /* ---------- The Exports page (#exports) ---------- */
+
+  /** Shows the chat or the Exports page from the address (#exports), so Back works. */
+  function route() {
+    showPanel(window.location.hash === '#exports' ? 'exports' : 'chat');
+  }
+
+  /** Back to the chat from wherever we are (a conversation was opened from the sidebar). */
+  function goToChat() {
+    if ($('chat-panel').hidden) {
+      window.history.pushState(null, '', '#chat');
+      showPanel('chat');
+    }
+  }
+
+  function showPanel(name) {
+    const onExports = name === 'exports';
+    $('chat-panel').hidden = onExports;
+    $('exports-panel').hidden = !onExports;
+    document.querySelector('.skip-link').hidden = onExports;
+    document.title = onExports ? 'Exports · AI Analyst' : 'AI Analyst';
+    if (onExports) $('exports-link').setAttribute('aria-current', 'page');
+    else $('exports-link').removeAttribute('aria-current');
+    closeDrawer(false);
+    if (onExports) {
+      $('exports-title').focus();
+      loadExports();
+    } else {
+      stopExportsRefresh();
+      $('question').focus();
+    }
+  }
+
+  async function loadExports() {
+    stopExportsRefresh();
+    const status = $('exports-status');
+    if (!$('exports-list').hasChildNodes()) status.textContent = 'Loading your exports…';
+    try {
+      const data = await api.exports();
+      if ($('exports-panel').hidden) return;
+      const exports = Array.isArray(data && data.exports) ? data.exports : [];
+      status.textContent = exports.length ? '' : 'You have no exports yet. When an answer has more rows than it can show, its export button makes a file of them all; the file is listed here.';
+      keepingFocus($('exports-list'), $('exports-title'), () => renderExports(exports));
+      if (exports.some((item) => !isFinal(item))) state.exportsTimer = window.setTimeout(loadExports, EXPORTS_REFRESH_MS);
+    } catch (err) {
+      if (err.status === 401) return;
+      status.textContent = `Could not load your exports. ${err.message}`;
+    }
+  }
+
+  function stopExportsRefresh() {
+    window.clearTimeout(state.exportsTimer);
+    state.exportsTimer = null;
+  }
+
+  function renderExports(exports) {
+    const list = $('exports-list');
+    if (!exports.length) {
+      list.replaceChildren();
+      return;
+    }
+    const headings = ['Name', 'Format', 'State', 'Rows', 'Size', 'Created', 'Expires', 'File'];
+    const numeric = new Set(['Rows', 'Size']);
+    const header = (text) => el('th', { scope: 'col', className: numeric.has(text) ? 'align-right' : '', textContent: text });
+    const table = el('table', { className: 'answer-table exports-table' }, [
+      el('caption', { className: 'visually-hidden', textContent: 'Your exports, newest first' }),
+      el('thead', {}, [el('tr', {}, headings.map(header))]),
+      el('tbody', {}, exports.map(exportRow)),
+    ]);
+    list.replaceChildren(el('div', { className: 'table-wrap exports-wrap' }, [table]));
+  }
+
+  function exportRow(status) {
+    return el('tr', { className: 'export-row' }, [
+      el('th', { scope: 'row', className: 'export-name', textContent: exportName(status) }),
+      el('td', { textContent: EXPORT_FORMATS[status.format] || String(status.format || '–') }),
+      el('td', {}, [el('div', { className: 'export-state-cell' }, [stateBadge(status), exportProgress(status), exportReason(status)])]),
+      el('td', { className: 'align-right', textContent: exportRows(status) }),
+      el('td', { className: 'align-right', textContent: formatBytes(status.bytes) || '–' }),
+      el('td', {}, [timeElement(status.created_at)]),
+      el('td', {}, [timeElement(status.expires_at)]),
+      el('td', {}, [exportControl(status, loadExports)]),
+    ]);
+  }
+
+  /* ====================================================================================
    * Dates
    * ==================================================================================== */
 
@@ -1027,6 +1372,16 @@
     if (abs < 86400) return relative.format(Math.round(seconds / 3600), 'hour');
     if (abs < 7 * 86400) return relative.format(Math.round(seconds / 86400), 'day');
     return shortDate.format(new Date(time));
+  }
+
+  /** A relative date ("5 minutes ago", "in 6 days") with the exact time on hover. */
+  function timeElement(iso, className) {
+    const time = el('time', { className, textContent: relativeDate(iso) || '–' });
+    if (iso) {
+      time.setAttribute('datetime', iso);
+      time.title = formatTimestamp(iso);
+    }
+    return time;
   }
 
   function formatTimestamp(iso) {
@@ -1051,6 +1406,10 @@
       else openDrawer();
     });
     $('drawer-backdrop').addEventListener('click', () => closeDrawer());
+    window.addEventListener('hashchange', () => {
+      if (!$('view-chat').hidden) route();
+    });
+    $('exports-refresh').addEventListener('click', () => loadExports());
     $('workspace').addEventListener('change', (event) => {
       // Conversations belong to one workspace, so a new workspace starts a new conversation.
       state.workspace = event.target.value;

@@ -1,6 +1,7 @@
 //! The web UI in a real browser (Debian's chromium driven through chromedriver): sign in, ask
 //! a question, see the KPI, the table and the chart, at desktop and phone widths, with no
-//! error on the page and none in the console. Screenshots go to the target directory.
+//! error on the page and none in the console; export a long answer and download the file.
+//! Screenshots go to the target directory.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
@@ -19,6 +20,8 @@ use serde_json::{Value as Json, json};
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const WAIT: Duration = Duration::from_secs(30);
+/// An export of a few thousand rows runs as a background job: give it longer.
+const EXPORT_WAIT: Duration = Duration::from_secs(90);
 
 /// chromedriver on a free port, stopped when dropped.
 struct Driver {
@@ -127,7 +130,15 @@ async fn screenshot(client: &Client, name: &str) -> PathBuf {
 
 /// Waits until `css` is shown (present is not enough: the chat is hidden until sign-in ends).
 async fn visible(client: &Client, css: &str) -> fantoccini::elements::Element {
-    let deadline = std::time::Instant::now() + WAIT;
+    visible_within(client, css, WAIT).await
+}
+
+async fn visible_within(
+    client: &Client,
+    css: &str,
+    wait: Duration,
+) -> fantoccini::elements::Element {
+    let deadline = std::time::Instant::now() + wait;
     loop {
         if let Ok(element) = client.find(Locator::Css(css)).await
             && element.is_displayed().await.unwrap_or(false)
@@ -137,7 +148,7 @@ async fn visible(client: &Client, css: &str) -> fantoccini::elements::Element {
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "{css} was not shown within {WAIT:?}"
+            "{css} was not shown within {wait:?}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -147,13 +158,45 @@ async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
 }
 
-#[tokio::test]
-async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
+/// Runs `body` (a function body that returns a value) in the page.
+async fn script(client: &Client, body: &str) -> Json {
+    client.execute(body, vec![]).await.unwrap()
+}
+
+/// The text of the first element matching `css`.
+async fn text_of(client: &Client, css: &str) -> String {
+    let element = client.find(Locator::Css(css)).await.unwrap();
+    element.text().await.unwrap()
+}
+
+async fn click(client: &Client, css: &str) {
+    visible(client, css).await.click().await.unwrap();
+}
+
+/// What a browser test holds on to: the server, chromedriver and the browser's profile.
+struct Browser {
+    _app: TestApp,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+/// A fresh server and browser, signed in as `username`, at the question box.
+async fn signed_in(username: &str) -> (Client, Browser) {
     let app = TestApp::start().await;
     let driver = Driver::start();
     let profile = tempfile::tempdir().unwrap();
     let client = connect(&driver, profile.path()).await;
+    sign_in(&client, &app, username).await;
+    let browser = Browser {
+        _app: app,
+        _driver: driver,
+        _profile: profile,
+    };
+    (client, browser)
+}
 
+/// Opens the app, signs in as `username` and waits for the question box.
+async fn sign_in(client: &Client, app: &TestApp, username: &str) {
     client.goto(&app.base).await.unwrap();
     client
         .wait()
@@ -161,40 +204,40 @@ async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
         .for_element(Locator::Css("#login-form"))
         .await
         .unwrap();
-    client
-        .find(Locator::Css("#username"))
+    visible(client, "#username")
         .await
-        .unwrap()
-        .send_keys("ben")
+        .send_keys(username)
         .await
         .unwrap();
-    client
-        .find(Locator::Css("#password"))
+    visible(client, "#password")
         .await
-        .unwrap()
         .send_keys(PASSWORD)
         .await
         .unwrap();
-    client
-        .find(Locator::Css("#login-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "#login-submit").await;
+    visible(client, "#question").await;
+}
 
-    let question = visible(&client, "#question").await;
-    question
-        .send_keys("top 5 brands by revenue last month")
+/// Types `question` and sends it; waits for the answer card.
+async fn ask(client: &Client, question: &str) {
+    visible(client, "#question")
+        .await
+        .send_keys(question)
         .await
         .unwrap();
+    click(client, "#ask").await;
     client
-        .find(Locator::Css("#ask"))
-        .await
-        .unwrap()
-        .click()
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(".answer-card:not(.is-pending)"))
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
+    let (client, _browser) = signed_in("ben").await;
+    ask(&client, "top 5 brands by revenue last month").await;
 
     for css in [".answer-card .kpi", "table.answer-table", ".chart img"] {
         client
@@ -205,26 +248,18 @@ async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
             .unwrap_or_else(|error| panic!("{css} did not appear: {error}"));
     }
     assert_eq!(count(&client, ".answer-error").await, 0, "no error card");
-    let kpi = client
-        .find(Locator::Css(".answer-card .kpi-value"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let kpi = text_of(&client, ".answer-card .kpi-value").await;
     assert!(kpi.starts_with('฿'), "the revenue KPI is in baht: {kpi}");
     assert_eq!(
         count(&client, "table.answer-table tbody tr").await,
         5,
         "top 5 rows"
     );
-    let chart_loaded: Json = client
-        .execute(
-            "const img = document.querySelector('.chart img'); return img.complete && img.naturalWidth > 0;",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let chart_loaded = script(
+        &client,
+        "const img = document.querySelector('.chart img'); return img.complete && img.naturalWidth > 0;",
+    )
+    .await;
     assert_eq!(chart_loaded, json!(true), "the chart image renders");
 
     // Sorting by a column keeps the rows and marks the header.
@@ -260,4 +295,131 @@ async fn a_buyer_signs_in_asks_and_sees_kpis_a_table_and_a_chart() {
     let errors = console_errors(&client).await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     client.close().await.unwrap();
+}
+
+/// The answer's table headers and the "Showing 500 of N rows" caption, read in the page.
+async fn answer_table(client: &Client) -> (Vec<String>, String) {
+    let table = script(
+        client,
+        "const table = document.querySelector('table.answer-table');
+         return {headers: [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim()),
+                 caption: table.caption ? table.caption.textContent : ''};",
+    )
+    .await;
+    let headers = table["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|header| header.as_str().unwrap().to_string())
+        .collect();
+    (headers, table["caption"].as_str().unwrap().to_string())
+}
+
+/// Fetches `url` with the page's session: status, `Content-Disposition` and the text.
+async fn fetch_in_page(client: &Client, url: &str) -> Json {
+    client
+        .execute(
+            "return fetch(arguments[0], {credentials: 'same-origin'}).then((response) =>
+               response.text().then((text) => ({status: response.status, text,
+                 disposition: response.headers.get('content-disposition')})));",
+            vec![json!(url)],
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_buyer_exports_a_long_answer_as_csv_downloads_it_and_finds_it_on_the_exports_page() {
+    let (client, _browser) = signed_in("ben").await;
+    ask(&client, "revenue by product and customer this year").await;
+    let (headers, caption) = answer_table(&client).await;
+    let total_text = caption
+        .strip_prefix("Showing 500 of ")
+        .and_then(|rest| rest.strip_suffix(" rows"))
+        .unwrap_or_else(|| panic!("the answer is cut at 500 rows: {caption}"));
+    let total: usize = total_text.replace(',', "").parse().unwrap();
+
+    // The export action opens the chooser with the focus on the format; the BOM is for CSV only.
+    click(&client, "button[data-action='export_async']").await;
+    let format = visible(&client, ".export-chooser select").await;
+    let focused = script(
+        &client,
+        "return document.activeElement === document.querySelector('.export-chooser select');",
+    )
+    .await;
+    assert_eq!(focused, json!(true), "the format select has the focus");
+    format.select_by_value("xlsx").await.unwrap();
+    assert!(!visible_bom(&client).await, "no BOM choice for Excel");
+    format.select_by_value("csv").await.unwrap();
+    assert!(visible_bom(&client).await, "the BOM choice for CSV");
+    click(&client, ".export-chooser .export-start").await;
+
+    // The chooser becomes a progress card, then a download link with the file's size.
+    visible(&client, ".export-job").await;
+    let link = visible_within(&client, ".export-job a.export-download", EXPORT_WAIT).await;
+    let label = link.text().await.unwrap();
+    assert!(
+        label.starts_with("Download (") && (label.contains("KB") || label.contains("MB")),
+        "{label}"
+    );
+    let href = link.attr("href").await.unwrap().unwrap();
+    assert!(href.starts_with("/ai_analyst/export/download/"), "{href}");
+    let facts = text_of(&client, ".export-job .export-facts").await;
+    assert!(facts.contains(total_text), "{facts}");
+
+    // The file, fetched with the browser's session: the answer's columns, then every row.
+    let download = fetch_in_page(&client, &href).await;
+    assert_eq!(download["status"], json!(200), "{download}");
+    assert!(
+        download["disposition"]
+            .as_str()
+            .is_some_and(|value| value.starts_with("attachment") && value.contains(".csv")),
+        "{download}"
+    );
+    let text = download["text"].as_str().unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap(), headers.join(","), "the CSV header");
+    assert_eq!(lines.count(), total, "every row, not only the 500 shown");
+
+    // The Exports page lists it, ready, with the same download link.
+    click(&client, "#exports-link").await;
+    let row = visible(&client, ".exports-table tbody tr").await;
+    let row_text = row.text().await.unwrap();
+    assert!(
+        row_text.contains("CSV") && row_text.contains("Ready"),
+        "{row_text}"
+    );
+    let listed = row
+        .find(Locator::Css("a.export-download"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap();
+    assert_eq!(listed.as_deref(), Some(href.as_str()));
+    assert_eq!(
+        client.current_url().await.unwrap().fragment(),
+        Some("exports")
+    );
+    let page = screenshot(&client, "exports-page.png").await;
+    println!("screenshot: {}", page.display());
+
+    // Back to the chat: the answer and its export card are still there.
+    client.back().await.unwrap();
+    visible(&client, ".export-job a.export-download").await;
+
+    let errors = console_errors(&client).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    client.close().await.unwrap();
+}
+
+/// Whether the chooser shows its "BOM for Excel" checkbox.
+async fn visible_bom(client: &Client) -> bool {
+    client
+        .find(Locator::Css(".export-chooser input[name='bom']"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap()
 }
