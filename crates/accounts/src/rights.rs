@@ -68,11 +68,6 @@ impl Rights {
     pub fn is_admin(&self) -> bool {
         self.in_group(ADMIN_GROUP)
     }
-
-    /// Whether the user may use something open to `required` groups (to everyone when none).
-    pub fn in_any(&self, required: &[&str]) -> bool {
-        self.is_admin() || required.is_empty() || required.iter().any(|g| self.in_group(g))
-    }
 }
 
 /// A seeded or added group.

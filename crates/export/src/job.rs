@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use analyst_accounts::{get_user, rights};
 use analyst_core::{SemanticQuery, Tool};
+use analyst_gateway::Access;
 use analyst_jobs::{Job, JobContext, JobFailure, JobKind, JobState, NewJob, queue};
 use analyst_semantic::scoped;
 use analyst_store::{Connection, StoreError, Value};
@@ -17,7 +18,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as Json, json};
 
-use crate::{ExportError, ExportOptions, Progress, export};
+use crate::{ExportError, ExportOptions, Format, Progress, export};
 
 /// The queue's name of export jobs.
 pub const EXPORT: &str = "export";
@@ -169,13 +170,8 @@ impl JobKind for ExportKind {
             })?;
         let rights =
             rights(connection, &user).map_err(|error| JobFailure::Failed(error.to_string()))?;
-        let required = analyst_tools::required_groups(request.query.tool);
-        if !rights.in_any(required) {
-            return Err(JobFailure::Failed(format!(
-                "{} is no longer open to you (it is for the groups {})",
-                request.query.tool.name(),
-                required.join(", ")
-            )));
+        if let Some(refusal) = Access::from(&rights).refusal(request.query.tool) {
+            return Err(JobFailure::Failed(refusal));
         }
         std::fs::create_dir_all(&self.settings.dir).map_err(ExportError::from)?;
         let path = file_path(&self.settings.dir, job, request.options);
@@ -300,12 +296,21 @@ pub enum Unavailable {
     Expired,
 }
 
-/// The file of export `job` and its download name, when it can be downloaded at `now`.
+/// A file ready to download.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownloadFile {
+    pub path: PathBuf,
+    /// What the file is called for the person downloading it.
+    pub name: String,
+    pub format: Format,
+}
+
+/// The file of export `job`, when it can be downloaded at `now`.
 pub fn download(
     settings: &ExportSettings,
     job: &Job,
     now: NaiveDateTime,
-) -> Result<(PathBuf, String), Unavailable> {
+) -> Result<DownloadFile, Unavailable> {
     if job.state != JobState::Succeeded {
         return Err(Unavailable::NotReady);
     }
@@ -323,7 +328,11 @@ pub fn download(
         || download_name(&request.query, request.options, job.created_at.date()),
         str::to_string,
     );
-    Ok((path, name))
+    Ok(DownloadFile {
+        path,
+        name,
+        format: request.options.format,
+    })
 }
 
 /// The `export_cleanup` job kind: removes files past their time, files of jobs that are gone,
@@ -398,6 +407,25 @@ pub fn clean(
         }
     }
     Ok((removed, bytes))
+}
+
+/// Refuses a kind an administrator may not queue or schedule by hand: those are the queue's
+/// own kinds and the export cleanup (exports start through `/ai_analyst/export/start`, which
+/// checks the asker's rights). The message lists the kinds.
+pub fn check_maintenance_kind(kind: &str) -> Result<(), String> {
+    let mut kinds: Vec<&str> = analyst_jobs::kinds::builtin()
+        .iter()
+        .map(|kind| kind.name())
+        .collect();
+    kinds.push(EXPORT_CLEANUP);
+    if kinds.contains(&kind) {
+        Ok(())
+    } else {
+        Err(format!(
+            "no job kind '{kind}'; the kinds are {}",
+            kinds.join(", ")
+        ))
+    }
 }
 
 /// The kinds this crate adds to the worker pool.

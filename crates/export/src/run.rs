@@ -5,8 +5,8 @@ use std::path::Path;
 use analyst_core::{SemanticQuery, Tool};
 use analyst_semantic::compile_all_rows;
 use analyst_semantic::values::resolve_filters;
-use analyst_store::arrow::array::RecordBatch;
-use analyst_store::{Connection, StoreError, Value};
+use analyst_store::arrow::array::{Array, Int64Array, RecordBatch};
+use analyst_store::{Connection, StoreError};
 use analyst_tools::ToolContext;
 use chrono::NaiveDate;
 
@@ -77,28 +77,24 @@ fn export_query<E: From<ExportError>>(
     let mut query = query.clone();
     resolve_filters(connection, &mut query).map_err(ExportError::from)?;
     let compiled = compile_all_rows(&query).map_err(ExportError::from)?;
-    let total = connection
-        .query(
-            &format!("SELECT count(*) FROM ({}) counted", compiled.sql),
-            &compiled.params,
-        )
-        .map_err(ExportError::from)?
-        .scalar()
-        .and_then(Value::as_i64)
-        .and_then(|count| u64::try_from(count).ok());
     let columns = query_columns(&query, &compiled);
     let mut sink = sink::create(path, &columns, options)?;
-    let mut state = Progress {
-        total,
-        ..Progress::default()
-    };
-    progress(&state)?;
+    let mut state = Progress::default();
     // The stream's callback speaks the store's errors: a writer's or the caller's error is
     // kept aside and returned after the stream stops.
     let mut stopped: Option<E> = None;
+    let limit = query.limit.map(u64::from);
     let streamed = connection.stream(&compiled.sql, &compiled.params, &mut |batch| {
-        let written = write_batch(sink.as_mut(), &columns, batch, &mut state)
+        let written = split_total(batch, columns.len())
             .map_err(E::from)
+            .and_then(|(rows, total)| {
+                if state.total.is_none() {
+                    // The first batch: the total is known now (the database sorted every row).
+                    state.total = total.map(|total| limit.map_or(total, |limit| total.min(limit)));
+                    progress(&state)?;
+                }
+                write_batch(sink.as_mut(), &columns, &rows, &mut state).map_err(E::from)
+            })
             .and_then(|()| progress(&state));
         written.map_err(|error| {
             stopped = Some(error);
@@ -148,6 +144,24 @@ fn export_tool<E: From<ExportError>>(
         columns,
         sql: result.sql,
     })
+}
+
+/// The output columns of a batch of [`compile_all_rows`]'s statement, and the number of
+/// groups its last column carries.
+fn split_total(
+    batch: &RecordBatch,
+    width: usize,
+) -> Result<(RecordBatch, Option<u64>), ExportError> {
+    let rows = batch
+        .project(&(0..width).collect::<Vec<_>>())
+        .map_err(|error| ExportError::Write(error.to_string()))?;
+    let total = batch
+        .columns()
+        .get(width)
+        .and_then(|column| column.as_any().downcast_ref::<Int64Array>())
+        .filter(|counts| !counts.is_empty())
+        .and_then(|counts| u64::try_from(counts.value(0)).ok());
+    Ok((rows, total))
 }
 
 fn write_batch(

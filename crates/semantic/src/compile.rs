@@ -57,7 +57,8 @@ enum Shape {
     /// The first rows up to the limit (at most [`INLINE_ROW_LIMIT`]), then the total row; each
     /// row followed by `grouping_level`, `row_rank` and `total_count`.
     Inline,
-    /// Every group in order, only the output columns: for exports, streamed.
+    /// Every group in order, the output columns and the number of groups: for exports,
+    /// streamed.
     All,
 }
 
@@ -66,9 +67,9 @@ pub fn compile(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
     compile_shaped(query, Shape::Inline)
 }
 
-/// Compiles `query` to a statement returning every group (no limit, no total row), in the
-/// query's order, with only the columns [`CompiledQuery::columns`] names: what an export
-/// streams.
+/// Compiles `query` to a statement returning every group (no total row, no cap but the
+/// query's own limit), in the query's order: the columns [`CompiledQuery::columns`] names,
+/// then `total_count`, the number of groups before the limit. What an export streams.
 pub fn compile_all_rows(query: &SemanticQuery) -> Result<CompiledQuery, SemanticError> {
     compile_shaped(query, Shape::All)
 }
@@ -267,8 +268,11 @@ fn compile_shaped(query: &SemanticQuery, shape: Shape) -> Result<CompiledQuery, 
                 Some(limit) => format!(" LIMIT {}", params.push(Value::Int(i64::from(limit)))),
                 None => String::new(),
             };
+            // The number of groups comes with every row, so that a reader knows the total
+            // from the first batch without running the aggregation twice.
             let sql = format!(
-                "WITH {facts}, {grouped}, {measured} SELECT {} FROM measured ORDER BY {order}{limit}",
+                "WITH {facts}, {grouped}, {measured} \
+                 SELECT {}, count(*) OVER () AS total_count FROM measured ORDER BY {order}{limit}",
                 outputs.join(", ")
             );
             (sql, query.limit.unwrap_or(u32::MAX))

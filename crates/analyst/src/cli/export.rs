@@ -71,6 +71,9 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<ExitCode> {
         )?
         .progress_chars("=> "),
     );
+    // The database groups and sorts every row before the first one arrives: keep the spinner
+    // turning meanwhile.
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
     let written = export(
         &scoped,
         &query,

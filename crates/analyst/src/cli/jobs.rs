@@ -5,6 +5,7 @@
 
 use std::process::ExitCode;
 
+use analyst_export::job::check_maintenance_kind;
 use analyst_jobs::{Job, Schedule, queue, schedule};
 use analyst_store::AccessMode;
 use clap::Subcommand;
@@ -81,20 +82,6 @@ fn describe(job: &Job) -> String {
         text.push_str(&format!("\n  result: {result}"));
     }
     text
-}
-
-/// The kinds an administrator may queue or schedule by hand (exports start from a question,
-/// with its asker's rights).
-fn check_maintenance_kind(kind: &str) -> anyhow::Result<()> {
-    let mut kinds: Vec<&str> = analyst_jobs::kinds::builtin()
-        .iter()
-        .map(|kind| kind.name())
-        .collect();
-    kinds.push(analyst_export::job::EXPORT_CLEANUP);
-    if !kinds.contains(&kind) {
-        anyhow::bail!("no job kind '{kind}'; the kinds are {}", kinds.join(", "));
-    }
-    Ok(())
 }
 
 fn describe_schedule(schedule: &Schedule) -> String {
@@ -194,7 +181,7 @@ pub fn run(settings: &Settings, command: JobsCommand) -> anyhow::Result<ExitCode
             cron,
             params,
         } => {
-            check_maintenance_kind(&kind)?;
+            check_maintenance_kind(&kind).map_err(anyhow::Error::msg)?;
             let params: serde_json::Value = serde_json::from_str(&params)
                 .map_err(|error| anyhow::anyhow!("--params is not JSON ({error})"))?;
             let stored = schedule::put(connection, &name, &kind, &params, &cron)?;

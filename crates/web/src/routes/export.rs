@@ -2,7 +2,7 @@
 //! download the file. Only the user who asked (or an administrator) sees an export; anyone
 //! else gets "not found". A file past its time answers 410 Gone.
 
-use analyst_accounts::{AuditEntry, AuditEvent};
+use analyst_accounts::{AuditEntry, AuditEvent, User};
 use analyst_core::SemanticQuery;
 use analyst_export::job::{self, ExportRequest, ExportStatus, StartError, Unavailable};
 use analyst_export::{ExportOptions, Format};
@@ -20,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{ClientIp, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::json::Body;
+use crate::routes::jobs::visible;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -135,21 +136,24 @@ pub(crate) async fn start(
     ))
 }
 
-/// The export job `id`, when the caller may see it.
-async fn visible_export(
-    state: &AppState,
-    user: &analyst_accounts::User,
-    id: i64,
-) -> Result<Job, AppError> {
+/// The export job `id`, when the caller may see it (else "not found", as for any job).
+async fn visible_export(state: &AppState, user: &User, id: i64) -> Result<Job, AppError> {
     let user = user.clone();
     state
         .run(move |connection, _| {
-            queue::get(connection, id)?
+            Some(visible(connection, &user, id)?)
                 .filter(|job| job.kind == job::EXPORT)
-                .filter(|job| user.is_admin || job.user_id == Some(user.id))
                 .ok_or_else(|| AppError::not_found(format!("no export {id}")))
         })
         .await
+}
+
+fn gone(id: i64) -> AppError {
+    AppError::new(
+        StatusCode::GONE,
+        "expired",
+        format!("export {id} has expired; start it again"),
+    )
 }
 
 /// An export's state, progress, rows written and size.
@@ -180,7 +184,7 @@ pub(crate) async fn download(
 ) -> Result<Response, AppError> {
     let user = session.user;
     let job = visible_export(&state, &user, id).await?;
-    let (path, name) = job::download(
+    let file = job::download(
         &state.settings.exports,
         &job,
         chrono::Utc::now().naive_utc(),
@@ -194,28 +198,17 @@ pub(crate) async fn download(
                 job.state.name()
             ),
         ),
-        Unavailable::Expired => AppError::new(
-            StatusCode::GONE,
-            "expired",
-            format!("export {id} has expired; start it again"),
-        ),
+        Unavailable::Expired => gone(id),
     })?;
-    let file = tokio::fs::File::open(&path).await.map_err(|_| {
-        AppError::new(
-            StatusCode::GONE,
-            "expired",
-            format!("export {id} has expired; start it again"),
-        )
-    })?;
+    let (name, format) = (file.name, file.format);
+    let file = tokio::fs::File::open(&file.path)
+        .await
+        .map_err(|_| gone(id))?;
     let length = file
         .metadata()
         .await
         .map_err(|error| AppError::internal(error.to_string()))?
         .len();
-    let format = job.params["format"]
-        .as_str()
-        .and_then(|name| Format::parse(name).ok())
-        .unwrap_or_default();
     state.audit(
         AuditEntry::new(AuditEvent::Export)
             .user(user.id, &user.username)

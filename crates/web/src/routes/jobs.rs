@@ -3,6 +3,7 @@
 //! (`/api/v1/job-schedules`). Another user's job is "not found".
 
 use analyst_accounts::User;
+use analyst_export::job::check_maintenance_kind;
 use analyst_jobs::schedule::{self, Schedule, ScheduleError};
 use analyst_jobs::{Job, NewJob, queue};
 use axum::Json;
@@ -57,7 +58,7 @@ fn view(job: Job) -> JobView {
 }
 
 /// The job, when `user` may see it (theirs, or any for an administrator).
-fn visible(
+pub(crate) fn visible(
     connection: &dyn analyst_store::Connection,
     user: &User,
     id: i64,
@@ -161,23 +162,6 @@ pub(crate) struct NewJobRequest {
     params: serde_json::Value,
 }
 
-/// Refuses a kind administrators may not queue or schedule by hand.
-fn check_maintenance_kind(kind: &str) -> Result<(), AppError> {
-    // Exports start through /ai_analyst/export/start, which checks the asker's rights.
-    let mut kinds: Vec<&str> = analyst_jobs::kinds::builtin()
-        .iter()
-        .map(|kind| kind.name())
-        .collect();
-    kinds.push(analyst_export::job::EXPORT_CLEANUP);
-    if kinds.contains(&kind) {
-        return Ok(());
-    }
-    Err(AppError::bad_request(format!(
-        "no job kind '{kind}'; the kinds are {}",
-        kinds.join(", ")
-    )))
-}
-
 /// Queues a maintenance job of a registered kind (administrators).
 #[utoipa::path(post, path = "/api/v1/jobs", tag = "jobs", request_body = NewJobRequest,
     responses((status = 201, body = JobView), (status = 400, body = ErrorBody),
@@ -189,7 +173,7 @@ pub(crate) async fn add(
     _: Admin,
     Body(request): Body<NewJobRequest>,
 ) -> Result<(StatusCode, Json<JobView>), AppError> {
-    check_maintenance_kind(&request.kind)?;
+    check_maintenance_kind(&request.kind).map_err(AppError::bad_request)?;
     let user = session.user;
     let job = state
         .run(move |connection, state| {
@@ -304,7 +288,7 @@ pub(crate) async fn put_schedule(
     Path(name): Path<String>,
     Body(request): Body<ScheduleRequest>,
 ) -> Result<(StatusCode, Json<ScheduleView>), AppError> {
-    check_maintenance_kind(&request.kind)?;
+    check_maintenance_kind(&request.kind).map_err(AppError::bad_request)?;
     let admin = session.user;
     let (created, stored) = state
         .run(move |connection, state| {
