@@ -23,6 +23,7 @@ pub use rights::{
     allowed_codes, check_rights, groups_of, list_groups, list_rules, remove_rule, rights,
     set_rights,
 };
+pub use secret::digest;
 pub use session::{Session, SessionKind, end_session, issue_api_token, resolve, start_session};
 pub use user::{
     User, add_user, add_user_with_rights, change_password, find_user, get_user, list_users,

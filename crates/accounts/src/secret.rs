@@ -10,8 +10,9 @@ pub(crate) fn random_hex(bytes: usize) -> String {
     hex(&buffer)
 }
 
-/// The SHA-256 of a token, as hex: what the store keeps instead of the token.
-pub(crate) fn digest(token: &str) -> String {
+/// The SHA-256 of a text, as lowercase hex: what the store keeps instead of a token, and
+/// what an approval of a proposal signs.
+pub fn digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 

@@ -156,22 +156,22 @@ impl JobKind for ExportKind {
 
     fn run(&self, job: &Job, context: &mut JobContext<'_>) -> Result<Json, JobFailure> {
         let request: ExportRequest = serde_json::from_value(job.params.clone())
-            .map_err(|error| JobFailure::Failed(format!("not an export request: {error}")))?;
+            .map_err(|error| JobFailure::Refused(format!("not an export request: {error}")))?;
         let connection = context.connection();
         // The requesting user's rights as they are now, not as they were when they asked.
         let user_id = job
             .user_id
-            .ok_or_else(|| JobFailure::Failed("an export belongs to a user".into()))?;
+            .ok_or_else(|| JobFailure::Refused("an export belongs to a user".into()))?;
         let user = get_user(connection, user_id)
             .map_err(|error| JobFailure::Failed(error.to_string()))?
             .filter(|user| user.active)
             .ok_or_else(|| {
-                JobFailure::Failed("the user who asked for it is no longer active".into())
+                JobFailure::Refused("the user who asked for it is no longer active".into())
             })?;
         let rights =
             rights(connection, &user).map_err(|error| JobFailure::Failed(error.to_string()))?;
         if let Some(refusal) = Access::from(&rights).refusal(request.query.tool) {
-            return Err(JobFailure::Failed(refusal));
+            return Err(JobFailure::Refused(refusal));
         }
         std::fs::create_dir_all(&self.settings.dir).map_err(ExportError::from)?;
         let path = file_path(&self.settings.dir, job, request.options);
@@ -407,25 +407,6 @@ pub fn clean(
         }
     }
     Ok((removed, bytes))
-}
-
-/// Refuses a kind an administrator may not queue or schedule by hand: those are the queue's
-/// own kinds and the export cleanup (exports start through `/ai_analyst/export/start`, which
-/// checks the asker's rights). The message lists the kinds.
-pub fn check_maintenance_kind(kind: &str) -> Result<(), String> {
-    let mut kinds: Vec<&str> = analyst_jobs::kinds::builtin()
-        .iter()
-        .map(|kind| kind.name())
-        .collect();
-    kinds.push(EXPORT_CLEANUP);
-    if kinds.contains(&kind) {
-        Ok(())
-    } else {
-        Err(format!(
-            "no job kind '{kind}'; the kinds are {}",
-            kinds.join(", ")
-        ))
-    }
 }
 
 /// The kinds this crate adds to the worker pool.

@@ -10,6 +10,7 @@ mod chart;
 mod chat;
 pub mod conversations;
 mod narrate;
+mod propose;
 mod tools_answer;
 mod vocabulary;
 mod workspaces;

@@ -10,6 +10,7 @@ use analyst_store::Connection;
 use analyst_tools::{ToolContext, ToolResult};
 use serde_json::{Value as Json, json};
 
+use crate::propose::propose_actions;
 use crate::{AskContext, DETERMINISTIC_ROUTE, chart, data_as_of, elapsed_ms};
 
 /// Bars a tool chart shows at most (the table holds the rest).
@@ -51,6 +52,7 @@ pub(crate) fn answer_tool(
     meta.row_count_total = result.total_count;
     meta.total_time_ms = elapsed_ms(started);
     let chart = build_chart(&result);
+    let actions = propose_actions(&query, &result.rows);
     Answer {
         answer: format!("{}\n\nHow: {}.", result.sentence, result.formula),
         kpis: result.kpis,
@@ -62,7 +64,7 @@ pub(crate) fn answer_tool(
             total_count: result.total_count,
         }),
         chart,
-        actions: Vec::new(),
+        actions,
         meta,
         error: None,
     }

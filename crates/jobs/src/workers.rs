@@ -28,6 +28,9 @@ pub enum JobFailure {
     Cancelled,
     /// It failed: tried again after a backoff while attempts remain.
     Failed(String),
+    /// It cannot succeed however often it is tried (its input is wrong, the data refuses
+    /// it): it ends as failed at once.
+    Refused(String),
     /// The worker is stopping (seen at a progress report): the job goes back to the queue
     /// without using up an attempt, and runs again from the start (kinds are idempotent).
     Interrupted,
@@ -259,6 +262,17 @@ fn run_one(
         Err(JobFailure::Failed(message)) => {
             tracing::warn!(job = job.id, kind = %job.kind, %message, "a job attempt failed");
             queue::fail(connection, job, worker, &message).map(|_| ())
+        }
+        Err(JobFailure::Refused(message)) => {
+            tracing::warn!(job = job.id, kind = %job.kind, %message, "a job was refused");
+            queue::finish(
+                connection,
+                job.id,
+                worker,
+                JobState::Failed,
+                None,
+                Some(&message),
+            )
         }
     };
     if let Err(error) = recorded {

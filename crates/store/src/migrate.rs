@@ -81,6 +81,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "job_schedule",
         sql: include_str!("../migrations/0014_job_schedule.sql"),
     },
+    Migration {
+        version: 15,
+        name: "proposals",
+        sql: include_str!("../migrations/0015_proposals.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

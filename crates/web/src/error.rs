@@ -2,6 +2,7 @@
 //! Unexpected failures are logged in full and shown as a plain 500.
 
 use analyst_accounts::AccountError;
+use analyst_actions::ActionError;
 use analyst_gateway::ChatError;
 use analyst_gateway::conversations::ConversationError;
 use analyst_semantic::SemanticError;
@@ -107,6 +108,21 @@ impl IntoResponse for AppError {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
+    }
+}
+
+impl From<ActionError> for AppError {
+    fn from(error: ActionError) -> Self {
+        match error {
+            ActionError::Invalid(message) => AppError::bad_request(message),
+            ActionError::Forbidden(message) => AppError::forbidden("forbidden", message),
+            ActionError::NotFound(_) => AppError::not_found(error.to_string()),
+            ActionError::Conflict(message) => {
+                AppError::new(StatusCode::CONFLICT, "conflict", message)
+            }
+            ActionError::Stale(message) => AppError::new(StatusCode::CONFLICT, "stale", message),
+            ActionError::Store(error) => error.into(),
+        }
     }
 }
 

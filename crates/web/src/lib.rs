@@ -19,6 +19,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 pub use router::router;
+pub use routes::jobs::check_maintenance_kind;
 pub use state::{AppState, WebSettings};
 
 /// Serves `state` on `listener` until `shutdown` resolves; requests in flight then finish.

@@ -4,7 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::routes::{
-    audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, rights, tools,
+    audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, proposals, rights,
+    tools,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +37,12 @@ use crate::routes::{
         export::status,
         export::download,
         export::list,
+        proposals::propose,
+        proposals::list,
+        proposals::show,
+        proposals::approve,
+        proposals::reject,
+        proposals::execute,
         conversations::list,
         conversations::show,
         conversations::delete,

@@ -14,8 +14,8 @@ use crate::error::AppError;
 use crate::metrics::track;
 use crate::openapi;
 use crate::routes::{
-    assets, audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, rights,
-    tools,
+    assets, audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, proposals,
+    rights, tools,
 };
 use crate::state::AppState;
 
@@ -48,6 +48,14 @@ pub fn router(state: AppState) -> Router {
         .route("/ai_analyst/export/status/{id}", get(export::status))
         .route("/ai_analyst/export/download/{id}", get(export::download))
         .route("/api/v1/exports", get(export::list))
+        .route(
+            "/api/v1/proposals",
+            get(proposals::list).post(proposals::propose),
+        )
+        .route("/api/v1/proposals/{id}", get(proposals::show))
+        .route("/ai_analyst/proposal/{id}/approve", post(proposals::approve))
+        .route("/ai_analyst/proposal/{id}/reject", post(proposals::reject))
+        .route("/ai_analyst/proposal/{id}/execute", post(proposals::execute))
         .route("/api/v1/tools", get(tools::list))
         .route("/api/v1/jobs", get(jobs::list).post(jobs::add))
         .route("/api/v1/jobs/{id}", get(jobs::show))

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use analyst_accounts::{AuditEntry, Rights, User};
+use analyst_actions::ActionSettings;
 use analyst_export::job::ExportSettings;
 use analyst_gateway::budgets::{self, Charge};
 use analyst_gateway::conversations::NewMessage;
@@ -40,6 +41,8 @@ pub struct WebSettings {
     pub max_concurrent_queries: usize,
     /// Where export files go, how long they are kept, how many run per user.
     pub exports: ExportSettings,
+    /// When proposals expire, how many approve a high-risk one, the risk thresholds.
+    pub actions: ActionSettings,
 }
 
 impl Default for WebSettings {
@@ -54,6 +57,7 @@ impl Default for WebSettings {
             login_failures_per_ip: 20,
             max_concurrent_queries: 10,
             exports: ExportSettings::new(PathBuf::from("analyst-data").join("exports")),
+            actions: ActionSettings::default(),
         }
     }
 }
@@ -158,6 +162,13 @@ impl AppState {
     /// goes this way, so the hash chain has one writer).
     pub(crate) fn audit(&self, entry: AuditEntry) {
         self.audit_pending.push(&self.writer, entry);
+    }
+
+    /// Where job kinds that run beside the server record their audit entries: the server's
+    /// background writer, so the hash chain keeps one writer.
+    pub fn auditor(&self) -> analyst_actions::execution::Auditor {
+        let state = self.clone();
+        std::sync::Arc::new(move |entry| state.audit(entry))
     }
 
     /// Records a change an administrator (or a user, to their own jobs) made.

@@ -180,11 +180,21 @@ fn time_exports(connection: &dyn Connection, today: NaiveDate, dir: &Path) -> an
     )
     .context("benchmark export query")?;
     let mut grid = render::new_grid(
-        ["format", "rows", "seconds", "rows/s", "file", "peak memory"].map(String::from),
+        [
+            "format",
+            "rows",
+            "seconds",
+            "rows/s",
+            "file",
+            "memory before",
+            "peak memory",
+        ]
+        .map(String::from),
     );
     for format in Format::ALL {
         let path = dir.join(format!("bench.{}", format.extension()));
         reset_peak_memory();
+        let before = resident_memory();
         let started = Instant::now();
         let summary = export(
             connection,
@@ -202,6 +212,7 @@ fn time_exports(connection: &dyn Connection, today: NaiveDate, dir: &Path) -> an
             format!("{seconds:.2}"),
             format!("{:.0}", summary.rows as f64 / seconds),
             format!("{:.1} MB", bytes as f64 / 1e6),
+            before,
             peak_memory(),
         ]);
         std::fs::remove_file(&path)?;
@@ -377,12 +388,22 @@ pub fn percentile(sorted: &[f64], quantile: f64) -> f64 {
 
 /// The process's peak resident memory, from /proc (Linux).
 fn peak_memory() -> String {
+    memory("VmHWM:")
+}
+
+/// The resident memory now (Linux), e.g. "212 MiB".
+fn resident_memory() -> String {
+    memory("VmRSS:")
+}
+
+/// A line of /proc/self/status in MiB.
+fn memory(field: &str) -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find(|line| line.starts_with("VmHWM:"))
+                .find(|line| line.starts_with(field))
                 .and_then(|line| line.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<u64>().ok())
         })

@@ -5,9 +5,9 @@
 
 use std::process::ExitCode;
 
-use analyst_export::job::check_maintenance_kind;
 use analyst_jobs::{Job, Schedule, queue, schedule};
 use analyst_store::AccessMode;
+use analyst_web::check_maintenance_kind;
 use clap::Subcommand;
 
 use super::{Settings, render};

@@ -10,6 +10,7 @@ mod eval;
 mod export;
 mod jobs;
 mod load;
+mod proposals;
 mod query;
 mod render;
 mod serve;
@@ -80,6 +81,9 @@ pub enum Command {
     /// The job queue: list, show and cancel jobs.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
+    /// Safe actions: list, propose, approve, reject and execute proposals.
+    #[command(subcommand)]
+    Proposals(proposals::ProposalsCommand),
     /// Print the effective configuration and where each value comes from.
     Config(config::ConfigArgs),
 }
@@ -140,6 +144,7 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Audit(command) => audit::run(&settings, command),
         Command::Export(args) => export::run(&settings, args),
         Command::Jobs(command) => jobs::run(&settings, command),
+        Command::Proposals(command) => proposals::run(&settings, command),
         Command::Config(args) => config::run(&settings, args),
     }
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use analyst_accounts::{add_user, one_time_password, user_count};
+use analyst_actions::ActionSettings;
 use analyst_export::job::ExportSettings;
 use analyst_jobs::{WorkerSettings, Workers};
 use analyst_store::{Connection, Pool};
@@ -57,11 +58,16 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
             token_days: config.token_days.0,
             secure_cookies: config.secure_cookies.0,
             exports: exports.clone(),
+            actions: ActionSettings {
+                today: settings.fixed_today,
+                ..ActionSettings::default()
+            },
             ..WebSettings::default()
         },
     )?;
     let mut kinds = analyst_jobs::kinds::builtin();
     kinds.extend(analyst_export::job::kinds(&exports));
+    kinds.extend(analyst_actions::execution::kinds(&state.auditor()));
     let workers = Workers::start(
         &pool,
         kinds,

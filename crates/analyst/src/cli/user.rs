@@ -73,8 +73,8 @@ pub enum UserCommand {
 /// Groups and allowed values; an empty list of companies, stores or channels means every one.
 #[derive(Debug, Args)]
 pub struct RightsArgs {
-    /// A group (repeat for several): admin, executive, buyer, store_manager, sales, support,
-    /// driver.
+    /// A group (repeat for several): admin, executive, buyer, purchase_manager, store_manager,
+    /// sales, support, driver.
     #[arg(long = "group")]
     groups: Vec<String>,
     /// An allowed company, by code or name (repeat for several).

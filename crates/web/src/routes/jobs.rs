@@ -3,7 +3,6 @@
 //! (`/api/v1/job-schedules`). Another user's job is "not found".
 
 use analyst_accounts::User;
-use analyst_export::job::check_maintenance_kind;
 use analyst_jobs::schedule::{self, Schedule, ScheduleError};
 use analyst_jobs::{Job, NewJob, queue};
 use axum::Json;
@@ -16,6 +15,28 @@ use crate::auth::{Admin, ClientIp, CurrentUser};
 use crate::error::{AppError, ErrorBody};
 use crate::json::Body;
 use crate::state::AppState;
+
+/// Refuses a kind an administrator may not queue or schedule by hand: those are the queue's
+/// own kinds, the export cleanup and the proposal expiry (exports and executions start through
+/// their own routes, which check the asker's rights). The message lists the kinds.
+pub fn check_maintenance_kind(kind: &str) -> Result<(), String> {
+    let mut kinds: Vec<&str> = analyst_jobs::kinds::builtin()
+        .iter()
+        .map(|kind| kind.name())
+        .collect();
+    kinds.extend([
+        analyst_export::job::EXPORT_CLEANUP,
+        analyst_actions::execution::PROPOSAL_EXPIRY,
+    ]);
+    if kinds.contains(&kind) {
+        Ok(())
+    } else {
+        Err(format!(
+            "no job kind '{kind}'; the kinds are {}",
+            kinds.join(", ")
+        ))
+    }
+}
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct JobView {

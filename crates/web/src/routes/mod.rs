@@ -10,5 +10,6 @@ pub(crate) mod dictionary;
 pub(crate) mod export;
 pub(crate) mod health;
 pub(crate) mod jobs;
+pub(crate) mod proposals;
 pub(crate) mod rights;
 pub(crate) mod tools;

@@ -70,12 +70,17 @@ impl TestApp {
                     today: Some(day(TODAY)),
                     ..settings.exports.clone()
                 },
+                actions: analyst_actions::ActionSettings {
+                    today: Some(day(TODAY)),
+                    ..settings.actions.clone()
+                },
                 ..settings
             },
         )
         .unwrap();
         let mut kinds = analyst_jobs::kinds::builtin();
         kinds.extend(analyst_export::job::kinds(&state.settings().exports));
+        kinds.extend(analyst_actions::execution::kinds(&state.auditor()));
         let workers = Workers::start(
             &pool,
             kinds,
