@@ -45,6 +45,8 @@ pub struct FileConfig {
     pub workers: Option<u32>,
     pub export_keep_hours: Option<u32>,
     pub max_exports_per_user: Option<u32>,
+    pub proposal_days: Option<u32>,
+    pub second_approver: Option<bool>,
     pub session_hours: Option<u32>,
     pub token_days: Option<u32>,
     pub secure_cookies: Option<bool>,
@@ -120,6 +122,12 @@ pub struct ServerOptions {
     /// Exports one user may have queued or running at once [default: 3].
     #[arg(long, env = "ANALYST_MAX_EXPORTS_PER_USER", value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_exports_per_user: Option<u32>,
+    /// Days an undecided proposal waits before it expires [default: 7].
+    #[arg(long, env = "ANALYST_PROPOSAL_DAYS", value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub proposal_days: Option<u32>,
+    /// High-risk proposals need a second approver [default: true].
+    #[arg(long, env = "ANALYST_SECOND_APPROVER")]
+    pub second_approver: Option<bool>,
     /// Hours a browser session lasts [default: 12].
     #[arg(long, env = "ANALYST_SESSION_HOURS", value_parser = clap::value_parser!(u32).range(1..=720))]
     pub session_hours: Option<u32>,
@@ -144,6 +152,8 @@ pub struct ServerConfig {
     pub workers: (u32, Origin),
     pub export_keep_hours: (u32, Origin),
     pub max_exports_per_user: (u32, Origin),
+    pub proposal_days: (u32, Origin),
+    pub second_approver: (bool, Origin),
     pub session_hours: (u32, Origin),
     pub token_days: (u32, Origin),
     pub secure_cookies: (bool, Origin),
@@ -192,6 +202,20 @@ impl ServerConfig {
                 options.max_exports_per_user,
                 file.max_exports_per_user,
                 3,
+            ),
+            proposal_days: pick(
+                matches,
+                "proposal_days",
+                options.proposal_days,
+                file.proposal_days,
+                7,
+            ),
+            second_approver: pick(
+                matches,
+                "second_approver",
+                options.second_approver,
+                file.second_approver,
+                true,
             ),
             session_hours: pick(
                 matches,
@@ -289,6 +313,16 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         "max_exports_per_user",
         server.max_exports_per_user.0.to_string(),
         server.max_exports_per_user.1,
+    );
+    row(
+        "proposal_days",
+        server.proposal_days.0.to_string(),
+        server.proposal_days.1,
+    );
+    row(
+        "second_approver",
+        server.second_approver.0.to_string(),
+        server.second_approver.1,
     );
     row(
         "session_hours",

@@ -59,6 +59,8 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
             secure_cookies: config.secure_cookies.0,
             exports: exports.clone(),
             actions: ActionSettings {
+                expire_after: chrono::Duration::days(config.proposal_days.0.into()),
+                second_approver_for_high: config.second_approver.0,
                 today: settings.fixed_today,
                 ..ActionSettings::default()
             },
