@@ -78,3 +78,58 @@ pub(crate) fn propose_actions(query: &SemanticQuery, rows: &[Row]) -> Vec<Action
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn rows(values: Value) -> Vec<Row> {
+        values
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row.as_object().unwrap().clone())
+            .collect()
+    }
+
+    fn query(tool: &str) -> SemanticQuery {
+        serde_json::from_value(json!({"tool": tool})).unwrap()
+    }
+
+    #[test]
+    fn reorder_answers_offer_one_order_per_supplier_and_company() {
+        let lines = rows(json!([
+            {"supplier": "Acme", "company": "Siam", "amount": 100.0, "suggestion_id": 7},
+            {"supplier": "Acme", "company": "Siam", "amount": 50.5, "suggestion_id": 8},
+            {"supplier": "Acme", "company": "Lanna", "amount": 10.0, "suggestion_id": 9},
+        ]));
+        let actions = propose_actions(&query("reorder_suggestion"), &lines);
+        assert_eq!(actions.len(), 1);
+        assert_eq!(actions[0].kind, "propose");
+        assert_eq!(
+            actions[0].label,
+            "Propose 2 draft purchase orders (฿160.50)"
+        );
+        assert_eq!(actions[0].params["suggestion_ids"], json!([7, 8, 9]));
+        // Suggestions that were not stored cannot be proposed.
+        let unstored = rows(json!([{"supplier": "Acme", "company": "Siam", "amount": 1.0}]));
+        assert!(propose_actions(&query("reorder_suggestion"), &unstored).is_empty());
+    }
+
+    #[test]
+    fn dead_stock_answers_offer_archiving_only_the_dead_products() {
+        let lines = rows(json!([
+            {"sku": "B-1", "level": "dead"},
+            {"sku": "A-1", "level": "dead"},
+            {"sku": "A-1", "level": "dead"},
+            {"sku": "C-1", "level": "slow"},
+        ]));
+        let actions = propose_actions(&query("dead_stock"), &lines);
+        assert_eq!(actions[0].label, "Propose archiving 2 dead-stock products");
+        assert_eq!(actions[0].params["kind"], "archive_product");
+        assert_eq!(actions[0].params["skus"], json!(["A-1", "B-1"]));
+        assert!(propose_actions(&query("sales_by_dimension"), &lines).is_empty());
+    }
+}

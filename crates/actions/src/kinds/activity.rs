@@ -6,6 +6,7 @@ use analyst_store::{Connection, Value};
 use chrono::NaiveDate;
 use serde_json::{Value as Json, json};
 
+use super::find_named;
 use crate::payload::{ActivityPayload, Payload};
 use crate::proposal::{Draft, Preview, PreviewLine, covers};
 use crate::{ActionError, ActionSettings, Result};
@@ -53,30 +54,18 @@ pub(super) fn build(
         .filter(|name| !name.is_empty())
     {
         None => None,
-        Some(name) => {
-            let rows = connection.query(
+        Some(name) => Some(
+            find_named(
+                connection,
                 "SELECT id, name, company_id FROM silver.customer WHERE lower(name) = lower($1) \
                  ORDER BY id LIMIT 1",
-                &[name.into()],
-            )?;
-            let found = rows
-                .rows
-                .first()
-                .map(|row| {
-                    (
-                        row.first().and_then(Value::as_i64).unwrap_or_default(),
-                        row.get(1)
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_string(),
-                        row.get(2).and_then(Value::as_i64),
-                    )
-                })
-                .filter(|(_, _, company)| covers(rights, *company, &[]));
-            Some(found.ok_or_else(|| {
+                name,
+            )?
+            .filter(|customer| covers(rights, customer.company_id, &[]))
+            .ok_or_else(|| {
                 ActionError::Invalid(format!("no customer {name:?} that you may see"))
-            })?)
-        }
+            })?,
+        ),
     };
     let payload = ActivityPayload {
         assignee_id: assignee.id,
@@ -84,9 +73,9 @@ pub(super) fn build(
         summary: summary.to_string(),
         note: request.note.trim().to_string(),
         due_date: request.due_date,
-        customer_id: customer.as_ref().map(|(id, ..)| *id),
-        customer: customer.as_ref().map(|(_, name, _)| name.clone()),
-        company_id: customer.as_ref().and_then(|(.., company)| *company),
+        customer_id: customer.as_ref().map(|customer| customer.id),
+        customer: customer.as_ref().map(|customer| customer.name.clone()),
+        company_id: customer.as_ref().and_then(|customer| customer.company_id),
     };
     let about = payload
         .customer

@@ -154,6 +154,27 @@ fn product_by_sku(connection: &dyn Connection, sku: &str) -> Result<(i64, String
     ))
 }
 
+/// A record found by name: id, name, company.
+struct Named {
+    id: i64,
+    name: String,
+    company_id: Option<i64>,
+}
+
+/// The first row of `sql` (selecting id, name, company_id with `$1` the name asked for).
+fn find_named(connection: &dyn Connection, sql: &str, name: &str) -> Result<Option<Named>> {
+    let rows = connection.query(sql, &[name.trim().into()])?;
+    Ok(rows.rows.first().map(|row| Named {
+        id: row.first().and_then(Value::as_i64).unwrap_or_default(),
+        name: row
+            .get(1)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        company_id: row.get(2).and_then(Value::as_i64),
+    }))
+}
+
 /// Products whose SKUs were given, in a statement with one parameter per SKU.
 fn placeholders(count: usize, first: usize) -> String {
     (first..first + count)

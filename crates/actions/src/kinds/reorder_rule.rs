@@ -5,7 +5,7 @@ use analyst_accounts::Rights;
 use analyst_store::{Connection, Value};
 use serde_json::{Value as Json, json};
 
-use super::{product_by_sku, units};
+use super::{Named, find_named, product_by_sku, units};
 use crate::payload::{Payload, ReorderRulePayload, RuleLevels};
 use crate::proposal::{Draft, Preview, PreviewLine, covers};
 use crate::{ActionError, Result};
@@ -38,26 +38,19 @@ pub(super) fn build(
             "{sku} is archived: it has no reorder rule"
         )));
     }
-    let stores = connection.query(
+    let found = find_named(
+        connection,
         "SELECT id, name, company_id FROM silver.store \
          WHERE lower(code) = lower($1) OR lower(name) = lower($1) ORDER BY id LIMIT 1",
-        &[store.trim().into()],
-    )?;
-    let found = stores
-        .rows
-        .first()
-        .map(|row| {
-            (
-                row.first().and_then(Value::as_i64).unwrap_or_default(),
-                row.get(1)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                row.get(2).and_then(Value::as_i64).unwrap_or_default(),
-            )
-        })
-        .filter(|(id, _, company)| covers(rights, Some(*company), &[*id]));
-    let Some((store_id, store, company_id)) = found else {
+        store,
+    )?
+    .filter(|found| covers(rights, found.company_id, &[found.id]));
+    let Some(Named {
+        id: store_id,
+        name: store,
+        company_id: Some(company_id),
+    }) = found
+    else {
         return Err(ActionError::Invalid(format!(
             "no store {:?} that you may see",
             store.trim()
