@@ -2,11 +2,11 @@
  * AI Analyst — browser UI.
  *
  * One page, three views (sign in, forced password change, chat, which also holds the Exports
- * page at #exports), no framework and no build step. Everything from the user or the server is
- * inserted with textContent, never HTML, and the server's chart SVG is shown through a blob:
- * image so it can never run script in the page. The server's Content-Security-Policy forbids
- * inline script and inline style attributes, so all behaviour lives here and styling goes
- * through classes (or element.style).
+ * page at #exports and the Proposals page at #proposals), no framework and no build step.
+ * Everything from the user or the server is inserted with textContent, never HTML, and the
+ * server's chart SVG is shown through a blob: image so it can never run script in the page.
+ * The server's Content-Security-Policy forbids inline script and inline style attributes, so
+ * all behaviour lives here and styling goes through classes (or element.style).
  */
 (() => {
   'use strict';
@@ -27,6 +27,7 @@
     threadEpoch: 0,          // bumped whenever the thread is cleared, to drop stale answers
     objectUrls: new Set(),   // chart blob: URLs of the current thread, revoked on clear
     exportsTimer: null,      // the Exports page's refresh while an export runs
+    proposalsEpoch: 0,       // bumped on each Proposals page load, to drop stale lists
   };
 
   const $ = (id) => document.getElementById(id);
@@ -55,6 +56,7 @@
     download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
     info: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM12 8h.01M11 12h1v5h1',
     export: 'M14 4h6v6M20 4l-9 9M19 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1h5',
+    propose: 'M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v0a2 2 0 0 1-2 2h-2a2 2 0 0 1-2-2zM9 14l2 2 4-4',
   };
 
   /** A stroked SVG icon, hidden from assistive technology (its button carries the label). */
@@ -205,6 +207,14 @@
     exportStatus: (path) => request('GET', path),
     exports: () => request('GET', '/api/v1/exports'),
     cancelJob: (id) => request('POST', `/api/v1/jobs/${encodeURIComponent(id)}/cancel`),
+    propose: (body) => request('POST', '/api/v1/proposals', body),
+    proposals: (search) => request('GET', `/api/v1/proposals${search ? `?${search}` : ''}`),
+    proposal: (reference) => request('GET', `/api/v1/proposals/${encodeURIComponent(reference)}`),
+    approveProposal: (reference, execute) =>
+      request('POST', `/ai_analyst/proposal/${encodeURIComponent(reference)}/approve`, execute ? { execute: true } : {}),
+    rejectProposal: (reference, reason) =>
+      request('POST', `/ai_analyst/proposal/${encodeURIComponent(reference)}/reject`, { reason }),
+    executeProposal: (reference) => request('POST', `/ai_analyst/proposal/${encodeURIComponent(reference)}/execute`, {}),
   };
 
   /* ====================================================================================
@@ -262,7 +272,9 @@
     state.conversations = [];
     state.busy = false;
     stopExportsRefresh();
+    state.proposalsEpoch += 1;
     $('conversations').replaceChildren();
+    $('proposals-list').replaceChildren();
   }
 
   /** Disables a submit button while its request runs, with a label saying so. */
@@ -505,7 +517,8 @@
       }
       const messages = Array.isArray(data.messages) ? data.messages : [];
       for (const message of messages) {
-        thread.append(userBubble(message.question), renderAnswer(message.answer || {}));
+        // The message id keeps a proposal made from a reopened answer the same one.
+        thread.append(userBubble(message.question), renderAnswer({ message_id: message.id, ...(message.answer || {}) }));
       }
       if (!messages.length) renderWelcome();
       scrollThreadTo(thread.lastElementChild, 'end');
@@ -772,13 +785,13 @@
   function renderActions(actions, answer, table) {
     const bar = el('div', { className: 'actions' });
     const status = el('span', { className: 'action-status', attrs: { role: 'status' } });
-    for (const action of actions) bar.append(actionButton(action, answer, table, status));
+    actions.forEach((action, index) => bar.append(actionButton(action, answer, table, status, index)));
     bar.append(status);
     return bar;
   }
 
-  function actionButton(action, answer, table, status) {
-    const known = action.type === 'download_csv' || action.type === 'export_async';
+  function actionButton(action, answer, table, status, index) {
+    const known = action.type === 'download_csv' || action.type === 'export_async' || action.type === 'propose';
     const button = el('button', {
       type: 'button',
       className: 'action',
@@ -786,6 +799,7 @@
     });
     if (action.type === 'download_csv') button.prepend(icon('download'));
     if (action.type === 'export_async') button.prepend(icon('export'));
+    if (action.type === 'propose') button.prepend(icon('propose'));
     if (!known) {
       button.disabled = true;
       button.title = 'Coming soon';
@@ -801,6 +815,10 @@
         downloadCsv(table, answer);
         status.textContent = 'CSV downloaded.';
       });
+    } else if (action.type === 'propose') {
+      // The same key for every click on this answer's action: a double click proposes once.
+      const key = answer.message_id ? `answer-${answer.message_id}-${index}` : uniqueKey();
+      button.addEventListener('click', () => proposeFromAnswer(button, action, answer, key, status));
     } else {
       button.setAttribute('aria-expanded', 'false');
       button.addEventListener('click', () => toggleExportChooser(button, exportOffer(action, answer)));
@@ -1268,11 +1286,18 @@
     (again || fallback).focus();
   }
 
-  /* ---------- The Exports page (#exports) ---------- */
+  /* ---------- Pages beside the chat (#exports, #proposals) ---------- */
 
-  /** Shows the chat or the Exports page from the address (#exports), so Back works. */
+  /** The pages beside the chat: their panel, header link, heading and loader. */
+  const PAGES = {
+    exports: { panel: 'exports-panel', link: 'exports-link', heading: 'exports-title', title: 'Exports', load: () => loadExports() },
+    proposals: { panel: 'proposals-panel', link: 'proposals-link', heading: 'proposals-title', title: 'Proposals', load: () => loadProposals() },
+  };
+
+  /** Shows the chat or a page from the address (#exports, #proposals), so Back works. */
   function route() {
-    showPanel(window.location.hash === '#exports' ? 'exports' : 'chat');
+    const name = window.location.hash.slice(1);
+    showPanel(Object.prototype.hasOwnProperty.call(PAGES, name) ? name : 'chat');
   }
 
   /** Back to the chat from wherever we are (a conversation was opened from the sidebar). */
@@ -1284,22 +1309,26 @@
   }
 
   function showPanel(name) {
-    const onExports = name === 'exports';
-    $('chat-panel').hidden = onExports;
-    $('exports-panel').hidden = !onExports;
-    document.querySelector('.skip-link').hidden = onExports;
-    document.title = onExports ? 'Exports · AI Analyst' : 'AI Analyst';
-    if (onExports) $('exports-link').setAttribute('aria-current', 'page');
-    else $('exports-link').removeAttribute('aria-current');
+    const page = PAGES[name] || null;
+    $('chat-panel').hidden = Boolean(page);
+    for (const [key, each] of Object.entries(PAGES)) {
+      $(each.panel).hidden = key !== name;
+      if (key === name) $(each.link).setAttribute('aria-current', 'page');
+      else $(each.link).removeAttribute('aria-current');
+    }
+    document.querySelector('.skip-link').hidden = Boolean(page);
+    document.title = page ? `${page.title} · AI Analyst` : 'AI Analyst';
     closeDrawer(false);
-    if (onExports) {
-      $('exports-title').focus();
-      loadExports();
+    if (name !== 'exports') stopExportsRefresh();
+    if (page) {
+      $(page.heading).focus();
+      page.load();
     } else {
-      stopExportsRefresh();
       $('question').focus();
     }
   }
+
+  /* ---------- The Exports page (#exports) ---------- */
 
   async function loadExports() {
     stopExportsRefresh();
@@ -1354,6 +1383,602 @@
   }
 
   /* ====================================================================================
+   * Proposals: changes proposed from answers, decided by people, executed as jobs
+   * ==================================================================================== */
+
+  const PROPOSAL_STATES = {
+    draft: 'Draft', reviewed: 'Reviewed', approved: 'Approved', executed: 'Executed',
+    failed: 'Failed', rejected: 'Rejected', expired: 'Expired',
+  };
+  const RISKS = { low: 'Low risk', medium: 'Medium risk', high: 'High risk' };
+  const PROPOSAL_STEPS = {
+    created: 'Proposed', reviewed: 'Approved (more approvals needed)', approved: 'Approved',
+    execution_queued: 'Execution queued', executed: 'Executed', failed: 'Failed',
+    rejected: 'Rejected', expired: 'Expired',
+  };
+  const EXECUTION_POLL_MS = 500;           // while an execution runs…
+  const EXECUTION_POLL_MAX_MS = 2000;      // …slowing down to this after EXECUTION_SLOW_AFTER_MS
+  const EXECUTION_SLOW_AFTER_MS = 10000;
+  const EXECUTION_PATIENCE_MS = 120000;    // then the card stops waiting and says so
+  const MAX_REASON = 1000;
+
+  /** A key no other click makes (for answers that have no message id). */
+  const uniqueKey = () => (window.crypto && typeof window.crypto.randomUUID === 'function'
+    ? window.crypto.randomUUID()
+    : `key-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+
+  /** Money a proposal commits, to the satang ("฿12,345.00"), as its action's label says it. */
+  const baht = (amount) => `${amount < 0 ? '-' : ''}฿${NUM.cents.format(Math.abs(amount))}`;
+  const isPending = (view) => view.state === 'draft' || view.state === 'reviewed';
+  /** Approved with a job: the execution is queued or running. */
+  const isExecuting = (view) => view.state === 'approved' && view.job_id !== null && view.job_id !== undefined;
+
+  /**
+   * Proposes what an answer's action offers (its params, an idempotency key and the
+   * conversation); the proposals appear as cards under the answer's actions.
+   */
+  async function proposeFromAnswer(button, action, answer, key, status) {
+    if (button.getAttribute('aria-busy') === 'true') return;
+    const label = action.label || 'Propose';
+    const body = { ...(action.params || {}), idempotency_key: key };
+    const conversation = String(answer.conversation_id || state.conversationId || '');
+    if (/^\d+$/.test(conversation)) body.conversation_id = Number(conversation);
+    button.setAttribute('aria-busy', 'true');
+    button.disabled = true;
+    button.replaceChildren(icon('propose'), 'Proposing…');
+    status.textContent = '';
+    try {
+      const data = await api.propose(body);
+      const proposals = Array.isArray(data && data.proposals) ? data.proposals : [];
+      const bar = button.closest('.actions');
+      let holder = bar.parentNode.querySelector(':scope > .proposal-cards');
+      if (!holder) {
+        holder = el('div', { className: 'proposal-cards' });
+        bar.after(holder);
+      }
+      holder.replaceChildren(...proposals.map((view) => proposalCard(view)));
+      button.removeAttribute('aria-busy');
+      const refs = proposals.map((view) => view.reference).join(', ');
+      button.replaceChildren(icon('propose'), proposals.length ? `Proposed ${refs}` : 'Nothing to propose');
+      announce(proposals.length
+        ? `Proposed ${refs}. Nothing changes until it is approved and executed.`
+        : 'Nothing to propose.');
+      if (holder.firstElementChild) holder.firstElementChild.focus();
+    } catch (err) {
+      button.removeAttribute('aria-busy');
+      button.disabled = false;
+      button.replaceChildren(icon('propose'), label);
+      if (err.status === 401) return;
+      status.textContent = err.message;
+      toast(err.message, 'error');
+      button.focus();
+    }
+  }
+
+  /**
+   * A proposal's card: what would change, its risk and state, who decides, and the buttons the
+   * viewer may use. It re-renders itself in place after each step and follows an execution.
+   * `onChange(view)` hears of every new state; `history` opens the list of events.
+   */
+  function proposalCard(initial, { onChange = null, history = false } = {}) {
+    const titleId = uniqueId('proposal-title');
+    const card = el('section', { className: 'proposal-card', tabIndex: -1, attrs: { 'aria-labelledby': titleId } });
+    const ui = {
+      view: initial,
+      busy: null,          // the key of the button whose request runs
+      rejecting: false,    // the inline reason form is open
+      reason: '',
+      reasonError: '',
+      following: false,    // polling an execution
+      slow: false,         // gave up waiting for an execution
+      problem: '',         // why the card could not follow the proposal
+      historyOpen: history,
+    };
+
+    function render() {
+      card.dataset.reference = ui.view.reference;
+      card.dataset.state = ui.view.state;
+      card.setAttribute('aria-busy', String(Boolean(ui.busy) || ui.following));
+      keepingFocus(card, card, () => card.replaceChildren(...proposalParts(ui, titleId, controls).filter(Boolean)));
+    }
+
+    function update(view) {
+      ui.view = view;
+      render();
+      if (onChange) onChange(view);
+    }
+
+    /** Runs one request with its button busy; the answer (a proposal view) re-renders the card. */
+    async function step(key, send, after) {
+      if (ui.busy) return;
+      ui.busy = key;
+      ui.problem = '';
+      render();
+      try {
+        const view = await send();
+        ui.busy = null;
+        update(view);
+        if (after) after(view);
+      } catch (err) {
+        ui.busy = null;
+        render();
+        if (err.status === 401) return;
+        if (key === 'reject-confirm' && err.status === 400) {
+          ui.reasonError = err.message;
+          render();
+          return;
+        }
+        toast(err.message, 'error');
+        // Decided, expired or withdrawn elsewhere: show what it is now.
+        if (err.status === 403 || err.status === 409) refresh();
+      }
+    }
+
+    async function refresh() {
+      try {
+        update(await api.proposal(ui.view.reference));
+      } catch (err) {
+        if (err.status === 401) return;
+        ui.problem = err.status === 404 ? 'This proposal is no longer visible to you.' : err.message;
+        render();
+      }
+    }
+
+    /** Polls while the execution runs: every half second, slower after a while, then gives up. */
+    async function follow() {
+      if (ui.following) return;
+      ui.following = true;
+      ui.slow = false;
+      render();
+      const started = Date.now();
+      try {
+        while (isExecuting(ui.view)) {
+          const waited = Date.now() - started;
+          await sleep(waited > EXECUTION_SLOW_AFTER_MS ? EXECUTION_POLL_MAX_MS : EXECUTION_POLL_MS);
+          if (!card.isConnected) return;
+          if (Date.now() - started > EXECUTION_PATIENCE_MS) {
+            ui.slow = true;
+            return;
+          }
+          try {
+            const view = await api.proposal(ui.view.reference);
+            if (view.state !== ui.view.state || view.job_id !== ui.view.job_id) {
+              ui.view = view;
+              if (onChange) onChange(view);
+            }
+          } catch (err) {
+            if (err.status === 401) return;
+            if (err.status === 403 || err.status === 404) {
+              ui.problem = err.status === 404 ? 'This proposal is no longer visible to you.' : err.message;
+              return;
+            }
+            // Network or server trouble: keep trying.
+          }
+        }
+        announce(proposalOutcome(ui.view));
+      } finally {
+        ui.following = false;
+        if (card.isConnected) render();
+      }
+    }
+
+    const controls = {
+      ui,
+      approve(execute) {
+        step(execute ? 'approve-execute' : 'approve', async () => {
+          const data = await api.approveProposal(ui.view.reference, execute);
+          return data.proposal;
+        }, (view) => {
+          if (isExecuting(view)) {
+            announce(`Approved ${view.reference}. Executing…`);
+            follow();
+          } else if (view.state === 'approved') {
+            announce(`Approved ${view.reference}. It can be executed now.`);
+          } else {
+            announce(`Approval recorded for ${view.reference}. ${sentence(view.waiting_for || 'it needs more approvals')}`);
+          }
+        });
+      },
+      execute() {
+        step('execute', async () => (await api.executeProposal(ui.view.reference)).proposal, (view) => {
+          if (isExecuting(view)) {
+            announce(`Executing ${view.reference}…`);
+            follow();
+          } else {
+            announce(proposalOutcome(view));
+          }
+        });
+      },
+      openReject() {
+        if (ui.busy) return;
+        ui.rejecting = true;
+        ui.reasonError = '';
+        render();
+        const input = card.querySelector('.proposal-reason-input');
+        if (input) input.focus();
+      },
+      closeReject() {
+        ui.rejecting = false;
+        ui.reasonError = '';
+        render();
+        const again = card.querySelector('.proposal-reject');
+        (again || card).focus();
+      },
+      reject() {
+        const reason = ui.reason.trim();
+        if (!reason) {
+          ui.reasonError = 'Give a reason, so the requester knows why.';
+          render();
+          card.querySelector('.proposal-reason-input').focus();
+          return;
+        }
+        step('reject-confirm', async () => {
+          const view = await api.rejectProposal(ui.view.reference, reason);
+          ui.rejecting = false;
+          ui.reason = '';
+          return view;
+        }, (view) => {
+          announce(`${view.reference} ${view.state === 'rejected' ? 'rejected' : PROPOSAL_STATES[view.state] || view.state}.`);
+          card.focus();
+        });
+      },
+      checkAgain() {
+        ui.slow = false;
+        refresh().then(() => { if (isExecuting(ui.view)) follow(); });
+      },
+    };
+
+    render();
+    if (isExecuting(initial)) follow();
+    return card;
+  }
+
+  function proposalParts(ui, titleId, controls) {
+    const view = ui.view;
+    const preview = view.preview || {};
+    const lines = Array.isArray(preview.lines) ? preview.lines : [];
+    return [
+      el('div', { className: 'proposal-head' }, [
+        el('p', { id: titleId, className: 'proposal-title', textContent: view.title || view.reference }),
+        el('span', { className: 'proposal-ref', textContent: view.reference }),
+        riskBadge(view),
+        proposalStateBadge(view),
+      ]),
+      view.summary ? el('p', { className: 'proposal-summary', textContent: view.summary }) : null,
+      preview.text && preview.text !== view.summary ? el('p', { className: 'proposal-preview', textContent: preview.text }) : null,
+      lines.length ? proposalLines(view, lines) : null,
+      proposalFacts(view),
+      proposalOutcomePart(ui, controls),
+      ui.rejecting && isPending(view) ? rejectForm(ui, controls) : proposalButtons(ui, controls),
+      proposalHistory(ui),
+    ];
+  }
+
+  function riskBadge(view) {
+    const badge = el('span', { className: 'risk-badge', textContent: RISKS[view.risk] || `${view.risk} risk` });
+    badge.dataset.risk = view.risk;
+    return badge;
+  }
+
+  function proposalStateBadge(view) {
+    const badge = el('span', { className: 'proposal-state', textContent: PROPOSAL_STATES[view.state] || String(view.state) });
+    badge.dataset.state = view.state;
+    return badge;
+  }
+
+  /** What changes, line by line: item, field, before and after ("—" where there is none). */
+  function proposalLines(view, lines) {
+    const cell = (tag, value, className) => {
+      const empty = value === null || value === undefined || value === '';
+      const node = el(tag, { className: `${className || ''}${empty ? ' is-null' : ''}`.trim(), textContent: empty ? '—' : String(value) });
+      if (tag === 'th') node.scope = 'row';
+      return node;
+    };
+    const table = el('table', { className: 'answer-table proposal-lines' }, [
+      el('caption', { className: 'visually-hidden', textContent: `What ${view.reference} changes` }),
+      el('thead', {}, [el('tr', {}, ['Item', 'Field', 'Before', 'After'].map((text) => el('th', { scope: 'col', textContent: text })))]),
+      el('tbody', {}, lines.map((line) => el('tr', {}, [
+        cell('th', line.item),
+        cell('td', line.field),
+        cell('td', line.before, 'proposal-before'),
+        cell('td', line.after, 'proposal-after'),
+      ]))),
+    ]);
+    const wrap = el('div', { className: 'table-wrap proposal-lines-wrap', tabIndex: 0 }, [table]);
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', `What ${view.reference} changes, ${lines.length} line${lines.length === 1 ? '' : 's'}`);
+    return wrap;
+  }
+
+  function proposalFacts(view) {
+    const facts = el('dl', { className: 'facts proposal-facts' });
+    const add = (label, value, className) => {
+      if (value === undefined || value === null || value === '') return;
+      facts.append(el('div', { className: `fact${className ? ` ${className}` : ''}` }, [
+        el('dt', { textContent: label }),
+        el('dd', {}, [value]),
+      ]));
+    };
+    if (typeof view.amount === 'number') add('Amount', baht(view.amount), 'proposal-amount');
+    add('Requested by', view.requested_by_name || '–', 'proposal-requester');
+    const approvals = Array.isArray(view.approvals) ? view.approvals : [];
+    const needed = Number(view.approvals_needed) || 1;
+    const names = approvals.map((approval) => approval.username).filter(Boolean);
+    add('Approvals', `${approvals.length} of ${needed} approval${needed === 1 ? '' : 's'}${names.length ? ` (${names.join(', ')})` : ''}`, 'proposal-approvals');
+    add('Created', timeElement(utc(view.created_at)));
+    if (isPending(view)) add('Expires', timeElement(utc(view.expires_at)));
+    return facts;
+  }
+
+  /** The line under the facts: who it waits for, the execution, its result or why it ended. */
+  function proposalOutcomePart(ui, controls) {
+    const view = ui.view;
+    if (ui.problem) return el('p', { className: 'proposal-problem', attrs: { role: 'alert' }, textContent: ui.problem });
+    if (isExecuting(view) && ui.slow) {
+      const again = el('button', { type: 'button', className: 'btn btn-ghost btn-small proposal-check', textContent: 'Check again' });
+      again.dataset.focusKey = 'check';
+      again.addEventListener('click', () => controls.checkAgain());
+      return el('div', { className: 'proposal-progress' }, [
+        el('span', { textContent: 'The execution is taking longer than usual; it goes on in the background.' }),
+        again,
+      ]);
+    }
+    if (isExecuting(view)) {
+      return el('div', { className: 'proposal-progress', attrs: { role: 'status' } }, [
+        el('span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+        el('span', { textContent: 'Executing…' }),
+      ]);
+    }
+    switch (view.state) {
+      case 'executed':
+        return el('p', { className: 'proposal-result', textContent: proposalResult(view) });
+      case 'failed':
+        return el('div', { className: 'proposal-failure', attrs: { role: 'alert' } }, [
+          el('p', { className: 'proposal-failure-title', textContent: 'The execution failed; nothing was written.' }),
+          el('p', { className: 'proposal-reason', textContent: sentence(view.reason || 'no reason was given') }),
+        ]);
+      case 'rejected':
+        return el('p', { className: 'proposal-rejected' }, [
+          el('span', { className: 'proposal-outcome-label', textContent: 'Rejected: ' }),
+          el('span', { className: 'proposal-reason', textContent: view.reason || 'no reason was given.' }),
+        ]);
+      case 'expired':
+        return el('p', { className: 'proposal-expired', textContent: 'This proposal expired before it was decided; nothing was written.' });
+      case 'approved':
+        return view.can_execute ? null : el('p', { className: 'proposal-waiting', textContent: 'Approved; waiting for a member of the approving group to execute it.' });
+      default:
+        return !view.can_decide && view.waiting_for
+          ? el('p', { className: 'proposal-waiting', textContent: sentence(view.waiting_for) })
+          : null;
+    }
+  }
+
+  /** What an executed proposal did, in words. */
+  function proposalResult(view) {
+    const result = view.result && typeof view.result === 'object' ? view.result : {};
+    const count = (n, word) => `${NUM.integer.format(n)} ${word}${n === 1 ? '' : 's'}`;
+    switch (view.kind) {
+      case 'create_purchase_order':
+        if (result.purchase_order) {
+          if (result.written === false) return `Draft purchase order ${result.purchase_order} already existed; nothing new was written.`;
+          const lines = typeof result.lines === 'number' ? ` with ${count(result.lines, 'line')}` : '';
+          return `Draft purchase order ${result.purchase_order} created${lines}.`;
+        }
+        break;
+      case 'archive_product':
+        if (typeof result.archived === 'number') return `${count(result.archived, 'product')} archived.`;
+        break;
+      case 'update_reorder_rule':
+        if (typeof result.min_qty === 'number' && typeof result.max_qty === 'number') {
+          return `Reorder rule updated: minimum ${NUM.integer.format(result.min_qty)}, maximum ${NUM.integer.format(result.max_qty)}.`;
+        }
+        break;
+      case 'create_activity':
+        return result.written === false ? 'The activity already existed; nothing new was written.' : 'Activity created.';
+      default:
+        break;
+    }
+    return 'Executed.';
+  }
+
+  function proposalOutcome(view) {
+    if (view.state === 'executed') return `${view.reference} executed. ${proposalResult(view)}`;
+    if (view.state === 'failed') return `${view.reference} failed. ${sentence(view.reason || '')}`;
+    return `${view.reference} is ${(PROPOSAL_STATES[view.state] || view.state).toLowerCase()}.`;
+  }
+
+  /** Approve, approve and execute, reject (or withdraw one's own), execute: what the viewer may. */
+  function proposalButtons(ui, controls) {
+    const view = ui.view;
+    const button = (key, label, busyLabel, className, onClick) => {
+      const busy = ui.busy === key;
+      const node = el('button', { type: 'button', className: `btn btn-small ${className}`, textContent: busy ? busyLabel : label });
+      node.dataset.focusKey = key;
+      // aria-disabled, not disabled: a disabled button would drop the focus while it runs.
+      if (ui.busy) node.setAttribute('aria-disabled', 'true');
+      if (busy) node.setAttribute('aria-busy', 'true');
+      node.addEventListener('click', () => { if (!ui.busy) onClick(); });
+      return node;
+    };
+    const buttons = [];
+    if (view.can_decide) {
+      buttons.push(
+        button('approve-execute', 'Approve and execute', 'Approving…', 'btn-primary proposal-approve-execute', () => controls.approve(true)),
+        button('approve', 'Approve', 'Approving…', 'btn-ghost proposal-approve', () => controls.approve(false)),
+        button('reject', 'Reject', 'Rejecting…', 'btn-ghost proposal-reject', () => controls.openReject()),
+      );
+    } else if (isPending(view) && state.user && view.requested_by_name === state.user.username) {
+      buttons.push(button('reject', 'Withdraw', 'Withdrawing…', 'btn-ghost proposal-reject proposal-withdraw', () => controls.openReject()));
+    }
+    if (view.can_execute && !isExecuting(view)) {
+      buttons.push(button('execute', 'Execute', 'Starting…', 'btn-primary proposal-execute', () => controls.execute()));
+    }
+    if (!buttons.length) return null;
+    const group = el('div', { className: 'proposal-actions' }, buttons);
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', `Decide ${view.reference}`);
+    return group;
+  }
+
+  /** The inline "why?" step of a rejection (or a withdrawal): a reason, Confirm, Cancel. */
+  function rejectForm(ui, controls) {
+    const view = ui.view;
+    const withdrawing = !view.can_decide;
+    const id = uniqueId('proposal-reason');
+    const errorId = uniqueId('proposal-reason-error');
+    const input = el('textarea', {
+      id, name: 'reason', rows: 2, maxLength: MAX_REASON, className: 'proposal-reason-input', value: ui.reason,
+    });
+    input.dataset.focusKey = 'reason';
+    input.setAttribute('aria-describedby', errorId);
+    if (ui.reasonError) input.setAttribute('aria-invalid', 'true');
+    input.addEventListener('input', () => { ui.reason = input.value; });
+    const busy = ui.busy === 'reject-confirm';
+    const confirm = el('button', {
+      type: 'submit',
+      className: 'btn btn-danger btn-small proposal-reject-confirm',
+      textContent: busy ? (withdrawing ? 'Withdrawing…' : 'Rejecting…') : (withdrawing ? 'Confirm withdrawal' : 'Confirm rejection'),
+    });
+    confirm.dataset.focusKey = 'reject-confirm';
+    const cancel = el('button', { type: 'button', className: 'btn btn-ghost btn-small proposal-reject-cancel', textContent: 'Cancel' });
+    cancel.dataset.focusKey = 'reject-cancel';
+    if (ui.busy) {
+      confirm.setAttribute('aria-disabled', 'true');
+      cancel.setAttribute('aria-disabled', 'true');
+    }
+    const form = el('form', { className: 'proposal-reject-form', noValidate: true }, [
+      el('label', { htmlFor: id, textContent: withdrawing ? `Why withdraw ${view.reference}?` : `Why reject ${view.reference}?` }),
+      input,
+      el('p', { id: errorId, className: 'form-error', attrs: { role: 'alert' }, textContent: ui.reasonError }),
+      el('div', { className: 'proposal-actions' }, [confirm, cancel]),
+    ]);
+    cancel.addEventListener('click', () => { if (!ui.busy) controls.closeReject(); });
+    form.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || ui.busy) return;
+      event.stopPropagation();
+      controls.closeReject();
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (!ui.busy) controls.reject();
+    });
+    return form;
+  }
+
+  /** The proposal's history, oldest first (lists leave it out; a single proposal has it). */
+  function proposalHistory(ui) {
+    const events = Array.isArray(ui.view.events) ? ui.view.events : [];
+    if (!events.length) return null;
+    const items = events.map((event) => el('li', { className: 'proposal-event' }, [
+      el('span', { className: 'proposal-event-step', textContent: PROPOSAL_STEPS[event.step] || sentence(String(event.step || '').replace(/_/g, ' ')).replace(/\.$/, '') }),
+      event.username ? el('span', { className: 'proposal-event-by', textContent: event.step === 'failed' ? ` (run by ${event.username})` : ` by ${event.username}` }) : null,
+      el('span', { className: 'proposal-event-at' }, [' · ', timeElement(utc(event.at))]),
+      event.detail ? el('span', { className: 'proposal-event-detail', textContent: event.detail }) : null,
+    ]));
+    const details = el('details', { className: 'query-details proposal-history', open: ui.historyOpen }, [
+      el('summary', { textContent: `History (${events.length})` }),
+      el('ol', { className: 'proposal-events' }, items),
+    ]);
+    details.addEventListener('toggle', () => { ui.historyOpen = details.open; });
+    return details;
+  }
+
+  /* ---------- The Proposals page (#proposals) ---------- */
+
+  /** The filter as a query string: state, and "waiting for me". */
+  function proposalFilter() {
+    const params = new URLSearchParams();
+    const chosen = $('proposals-state').value;
+    if (chosen) params.set('state', chosen);
+    if ($('proposals-mine').checked) params.set('pending_for_me', 'true');
+    return params.toString();
+  }
+
+  async function loadProposals() {
+    state.proposalsEpoch += 1;
+    const epoch = state.proposalsEpoch;
+    const search = proposalFilter();
+    const status = $('proposals-status');
+    const list = $('proposals-list');
+    status.textContent = 'Loading proposals…';
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const data = await api.proposals(search);
+      if (epoch !== state.proposalsEpoch || $('proposals-panel').hidden) return;
+      const proposals = Array.isArray(data) ? data : [];
+      status.textContent = proposals.length
+        ? `${NUM.integer.format(proposals.length)} proposal${proposals.length === 1 ? '' : 's'}.`
+        : noProposalsText();
+      keepingFocus(list, $('proposals-title'), () => list.replaceChildren(...proposals.map(proposalItem)));
+      list.dataset.filter = search || 'all';   // which filter the list shows
+    } catch (err) {
+      if (err.status === 401 || epoch !== state.proposalsEpoch) return;
+      status.textContent = `Could not load the proposals. ${err.message}`;
+    } finally {
+      if (epoch === state.proposalsEpoch) list.removeAttribute('aria-busy');
+    }
+  }
+
+  function noProposalsText() {
+    if ($('proposals-mine').checked) return 'Nothing is waiting for your decision.';
+    if ($('proposals-state').value) return 'No proposals in this state.';
+    return 'No proposals yet. When an answer suggests a change, such as a reorder, its Propose button makes one; it is listed here.';
+  }
+
+  /** One row of the list; it opens into the proposal's card (read afresh, with its history). */
+  function proposalItem(view) {
+    const detailId = uniqueId('proposal-detail');
+    const toggle = el('button', { type: 'button', className: 'proposal-row' });
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.setAttribute('aria-controls', detailId);
+    toggle.dataset.focusKey = `proposal-${view.reference}`;
+    const detail = el('div', { id: detailId, className: 'proposal-detail', hidden: true });
+    const item = el('li', { className: 'proposal-item' }, [toggle, detail]);
+    item.dataset.reference = view.reference;
+    const summarize = (current) => {
+      item.dataset.state = current.state;
+      toggle.replaceChildren(
+        el('span', { className: 'proposal-row-main' }, [
+          el('span', { className: 'proposal-ref', textContent: current.reference }),
+          el('span', { className: 'proposal-row-title', textContent: current.title || '' }),
+        ]),
+        el('span', { className: 'proposal-row-meta' }, [
+          riskBadge(current),
+          proposalStateBadge(current),
+          typeof current.amount === 'number' ? el('span', { className: 'proposal-row-amount', textContent: baht(current.amount) }) : null,
+          el('span', { className: 'proposal-row-by', textContent: `by ${current.requested_by_name || '–'}` }),
+          timeElement(utc(current.created_at), 'proposal-row-date'),
+        ].filter(Boolean)),
+        el('span', { className: 'proposal-chevron', attrs: { 'aria-hidden': 'true' } }),
+      );
+    };
+    summarize(view);
+    toggle.addEventListener('click', () => toggleProposal(toggle, detail, view.reference, summarize));
+    return item;
+  }
+
+  async function toggleProposal(toggle, detail, reference, summarize) {
+    if (toggle.getAttribute('aria-expanded') === 'true') {
+      toggle.setAttribute('aria-expanded', 'false');
+      detail.hidden = true;
+      detail.replaceChildren();   // its card stops following an execution
+      return;
+    }
+    toggle.setAttribute('aria-expanded', 'true');
+    detail.hidden = false;
+    detail.replaceChildren(el('p', { className: 'page-status', attrs: { role: 'status' }, textContent: `Opening ${reference}…` }));
+    try {
+      const view = await api.proposal(reference);
+      if (toggle.getAttribute('aria-expanded') !== 'true') return;
+      summarize(view);
+      detail.replaceChildren(proposalCard(view, { onChange: summarize, history: true }));
+    } catch (err) {
+      if (err.status === 401 || toggle.getAttribute('aria-expanded') !== 'true') return;
+      detail.replaceChildren(el('p', { className: 'proposal-problem', attrs: { role: 'alert' }, textContent: `Could not open ${reference}. ${err.message}` }));
+    }
+  }
+
+  /* ====================================================================================
    * Dates
    * ==================================================================================== */
 
@@ -1384,6 +2009,12 @@
     return time;
   }
 
+  /** The server's proposal times are UTC without a zone ("2026-11-15T09:30:00"): mark them so. */
+  function utc(iso) {
+    if (typeof iso !== 'string' || !iso) return iso;
+    return /(Z|[+-]\d\d:?\d\d)$/i.test(iso) ? iso : `${iso}Z`;
+  }
+
   function formatTimestamp(iso) {
     const time = Date.parse(iso);
     return time ? dateTime.format(new Date(time)) : String(iso);
@@ -1410,6 +2041,13 @@
       if (!$('view-chat').hidden) route();
     });
     $('exports-refresh').addEventListener('click', () => loadExports());
+    $('proposals-refresh').addEventListener('click', () => loadProposals());
+    $('proposals-state').addEventListener('change', () => loadProposals());
+    $('proposals-mine').addEventListener('change', () => loadProposals());
+    $('proposals-filters').addEventListener('submit', (event) => {
+      event.preventDefault();
+      loadProposals();
+    });
     $('workspace').addEventListener('change', (event) => {
       // Conversations belong to one workspace, so a new workspace starts a new conversation.
       state.workspace = event.target.value;

@@ -1,6 +1,7 @@
 //! The web UI in a real browser (Debian's chromium driven through chromedriver): sign in, ask
 //! a question, see the KPI, the table and the chart, at desktop and phone widths, with no
-//! error on the page and none in the console; export a long answer and download the file.
+//! error on the page and none in the console; export a long answer and download the file;
+//! propose a reorder as a buyer, then approve and execute it as a purchase manager.
 //! Screenshots go to the target directory.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
@@ -422,4 +423,134 @@ async fn visible_bom(client: &Client) -> bool {
         .is_displayed()
         .await
         .unwrap()
+}
+
+#[tokio::test]
+async fn a_buyer_proposes_a_reorder_and_a_purchase_manager_approves_and_executes_it() {
+    let app = TestApp::start().await;
+    app.add_member("bea", &["buyer"], &[]);
+    app.add_member("max", &["purchase_manager"], &[]);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let client = connect(&driver, profile.path()).await;
+
+    // The buyer's answer offers the proposal; the card waits for a purchase manager.
+    sign_in(&client, &app, "bea").await;
+    // Reorders are answered in the Buying workspace.
+    visible(&client, "#workspace option[value='buying']").await;
+    visible(&client, "#workspace")
+        .await
+        .select_by_value("buying")
+        .await
+        .unwrap();
+    ask(&client, "suggest a reorder for Peak Motion Thailand").await;
+    let propose = visible(&client, "button[data-action='propose']").await;
+    let label = propose.text().await.unwrap();
+    // "Propose 2 draft purchase orders (฿34,530)": one per supplier and company.
+    let orders: usize = label
+        .strip_prefix("Propose ")
+        .and_then(|rest| rest.split_once(" draft purchase order"))
+        .and_then(|(number, _)| number.parse().ok())
+        .unwrap_or_else(|| panic!("{label}"));
+    propose.click().await.unwrap();
+    let card = visible(&client, ".answer-card .proposal-card[data-state='draft']").await;
+    assert_eq!(
+        count(&client, ".answer-card .proposal-card[data-state='draft']").await,
+        orders,
+        "a card per proposal"
+    );
+    let reference = card.attr("data-reference").await.unwrap().unwrap();
+    assert!(reference.starts_with("AIPROP-"), "{reference}");
+    let focused = script(
+        &client,
+        "return document.activeElement === document.querySelector('.proposal-card');",
+    )
+    .await;
+    assert_eq!(focused, json!(true), "the new card has the focus");
+    let head = text_of(&client, ".proposal-card .proposal-head").await;
+    assert!(
+        head.contains(&reference) && head.contains("Draft") && head.contains("risk"),
+        "{head}"
+    );
+    assert!(
+        count(&client, ".proposal-card .proposal-lines tbody tr").await >= 1,
+        "preview lines"
+    );
+    let waiting = text_of(&client, ".proposal-card .proposal-waiting").await;
+    assert!(
+        waiting.to_lowercase().contains("waiting for approval")
+            && waiting.contains("purchase_manager"),
+        "{waiting}"
+    );
+    assert_eq!(
+        count(&client, ".proposal-card .proposal-approve, .proposal-card .proposal-approve-execute, .proposal-card .proposal-execute").await,
+        0,
+        "a buyer cannot approve"
+    );
+    let proposed = screenshot(&client, "proposal-card.png").await;
+    let errors = console_errors(&client).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+
+    // The purchase manager finds it waiting for him, approves and executes it in one step.
+    click(&client, "#logout").await;
+    visible(&client, "#username").await;
+    sign_in(&client, &app, "max").await;
+    click(&client, "#proposals-link").await;
+    visible(&client, "#proposals-list[data-filter='all'] .proposal-row").await;
+    click(&client, "#proposals-mine").await;
+    let row = format!(
+        "#proposals-list[data-filter='pending_for_me=true'] .proposal-item[data-reference='{reference}']"
+    );
+    click(&client, &format!("{row} .proposal-row")).await;
+    visible(&client, &format!("{row} .proposal-card .proposal-history")).await;
+    click(
+        &client,
+        &format!("{row} .proposal-card .proposal-approve-execute"),
+    )
+    .await;
+    let result = visible_within(
+        &client,
+        &format!("{row} .proposal-card[data-state='executed'] .proposal-result"),
+        EXPORT_WAIT,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        result.contains(&format!("PO-{reference}")) && result.contains("line"),
+        "{result}"
+    );
+    assert_eq!(
+        text_of(&client, &format!("{row} .proposal-row .proposal-state")).await,
+        "Executed",
+        "the row follows the card"
+    );
+    let history = text_of(&client, &format!("{row} .proposal-events")).await;
+    assert!(
+        history.contains("Proposed by bea") && history.contains("Executed"),
+        "{history}"
+    );
+    let executed = screenshot(&client, "proposal-executed.png").await;
+    println!("screenshots: {} {}", proposed.display(), executed.display());
+
+    let written = app
+        .pool
+        .get()
+        .unwrap()
+        .query(
+            "SELECT count(*) FROM silver.purchase_order WHERE source = 'analyst'",
+            &[],
+        )
+        .unwrap()
+        .rows;
+    assert_eq!(
+        written[0][0].as_i64(),
+        Some(1),
+        "one draft purchase order: the executed proposal's"
+    );
+
+    let errors = console_errors(&client).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    client.close().await.unwrap();
 }
