@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use analyst_store::arrow::array::{Array, Date32Array, Float64Array, StringArray};
-use common::{analyst, analyst_with_input, serve, stderr, stdout};
+use common::{analyst, analyst_with_input, get, post, serve, stderr, stdout, token};
 use serde_json::{Value as Json, json};
 
 /// Sales lines of the test store: enough for more than a million rows per day, store and
@@ -234,37 +234,6 @@ fn a_million_row_export_in_each_format_matches_an_independent_query() {
             .ends_with(".part")),
         "no temporary file left"
     );
-}
-
-/// A bearer token for `username`.
-fn token(url: &str, username: &str, password: &str) -> String {
-    let response: Json = reqwest::blocking::Client::new()
-        .post(format!("{url}api/v1/auth/token"))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    response["token"].as_str().unwrap().to_string()
-}
-
-fn get(url: &str, token: &str, path: &str) -> reqwest::blocking::Response {
-    reqwest::blocking::Client::new()
-        .get(format!("{url}{path}"))
-        .bearer_auth(token)
-        .send()
-        .unwrap()
-}
-
-fn post(url: &str, token: &str, path: &str, body: Json) -> Json {
-    reqwest::blocking::Client::new()
-        .post(format!("{url}{path}"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap()
 }
 
 /// Polls an export's status until `done` holds.

@@ -1,10 +1,12 @@
 //! Running the real binary on a data directory, for the command-line test files.
 
-#![allow(dead_code)] // each test file uses part of it
+#![allow(dead_code, clippy::unwrap_used)] // each test file uses part of it; tests fail loudly
 
 use std::io::{BufRead, BufReader, Lines};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
+
+use serde_json::{Value as Json, json};
 
 /// `analyst --data-dir DIR ARGS…`, with no `ANALYST_…` setting leaking in from the caller's
 /// environment.
@@ -98,4 +100,35 @@ pub fn serve(data_dir: &Path, args: &[&str]) -> Server {
         one_time_password,
         lines,
     }
+}
+
+/// A bearer token for `username`.
+pub fn token(url: &str, username: &str, password: &str) -> String {
+    let response: Json = reqwest::blocking::Client::new()
+        .post(format!("{url}api/v1/auth/token"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    response["token"].as_str().unwrap().to_string()
+}
+
+pub fn get(url: &str, token: &str, path: &str) -> reqwest::blocking::Response {
+    reqwest::blocking::Client::new()
+        .get(format!("{url}{path}"))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+}
+
+pub fn post(url: &str, token: &str, path: &str, body: Json) -> Json {
+    reqwest::blocking::Client::new()
+        .post(format!("{url}{path}"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap()
 }
