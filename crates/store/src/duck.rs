@@ -72,13 +72,20 @@ impl DuckConnection {
 /// `ANALYST_MEMORY_LIMIT` environment variable (DuckDB's syntax: `512MB`, `2GB`), else
 /// [`DEFAULT_MEMORY_LIMIT`]. Without a limit DuckDB takes up to 80% of the machine's memory.
 fn memory_limit() -> Result<String> {
-    let Some(limit) = std::env::var("ANALYST_MEMORY_LIMIT")
+    match std::env::var("ANALYST_MEMORY_LIMIT")
         .ok()
-        .map(|limit| limit.trim().to_string())
-        .filter(|limit| !limit.is_empty())
-    else {
-        return Ok(DEFAULT_MEMORY_LIMIT.to_string());
-    };
+        .filter(|limit| !limit.trim().is_empty())
+    {
+        None => Ok(DEFAULT_MEMORY_LIMIT.to_string()),
+        Some(limit) => memory_size(&limit)
+            .map_err(|error| StoreError::Setting(format!("ANALYST_MEMORY_LIMIT: {error}"))),
+    }
+}
+
+/// A memory size in DuckDB's syntax (`512MB`, `2GB`), checked so that it can stand in a
+/// `SET memory_limit` statement.
+pub fn memory_size(text: &str) -> Result<String> {
+    let limit = text.trim().to_string();
     let number_end = limit
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(limit.len());
@@ -90,7 +97,7 @@ fn memory_limit() -> Result<String> {
         Ok(limit)
     } else {
         Err(StoreError::Setting(format!(
-            "ANALYST_MEMORY_LIMIT={limit:?} is not a memory size: write it like 512MB or 2GB"
+            "{limit:?} is not a memory size: write it like 512MB or 2GB"
         )))
     }
 }

@@ -17,7 +17,7 @@ mod value;
 mod writer;
 
 pub use connection::{Connection, Rows, transaction};
-pub use duck::DuckConnection;
+pub use duck::{DuckConnection, memory_size};
 pub use error::StoreError;
 pub use location::{AccessMode, Location, STORE_FILE, open, redact};
 pub use pool::{Pool, Pooled};

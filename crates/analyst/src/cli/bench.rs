@@ -79,6 +79,10 @@ pub struct BenchArgs {
     /// variant (about one row per sales line), in each format.
     #[arg(long, conflicts_with_all = ["http", "tools_only"])]
     exports: bool,
+    /// With --exports: DuckDB's memory limit while exporting (`128MB`), set after the demo is
+    /// built, to see how little memory an export needs when the store may spill to disk.
+    #[arg(long, requires = "exports", value_parser = parse_memory_size)]
+    export_memory_limit: Option<String>,
     /// Questions each user asks in the HTTP benchmark.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     requests: u64,
@@ -115,6 +119,11 @@ pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
             peak_memory()
         );
         if args.exports {
+            if let Some(limit) = &args.export_memory_limit {
+                // Checked by parse_memory_size: digits and a unit only.
+                connection.execute_batch(&format!("SET memory_limit = '{limit}'"))?;
+                println!("exports with DuckDB's memory limit at {limit}");
+            }
             time_exports(connection.as_ref(), today, dir.path())?;
             continue;
         }
@@ -219,6 +228,10 @@ fn time_exports(connection: &dyn Connection, today: NaiveDate, dir: &Path) -> an
     }
     println!("{grid}");
     Ok(())
+}
+
+fn parse_memory_size(text: &str) -> Result<String, String> {
+    analyst_store::memory_size(text).map_err(|error| error.to_string())
 }
 
 /// Starts the peak-memory count again (Linux: writing 5 to /proc/self/clear_refs resets
