@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 
 use crate::execution::PROPOSAL_EXECUTE;
-use crate::proposal::{self, Proposal, ProposalState, Risk, atomically, record_event};
+use crate::proposal::{self, Proposal, ProposalState, atomically, record_event};
 use crate::{ActionError, Result};
 
 /// Reads a proposal the user may see (anyone else is told there is none).
@@ -18,24 +18,6 @@ pub fn visible(connection: &dyn Connection, rights: &Rights, key: &str) -> Resul
     proposal::find(connection, key)?
         .filter(|proposal| proposal.may_see(rights))
         .ok_or_else(|| ActionError::NotFound(key.trim().to_string()))
-}
-
-/// Why `rights` may not decide `proposal`, if they may not.
-fn refusal(proposal: &Proposal, rights: &Rights) -> Option<String> {
-    (!proposal.may_decide(rights)).then(|| {
-        format!(
-            "deciding {} needs the group {} and rights on every company and store it touches",
-            proposal.reference, proposal.required_group
-        )
-    })
-}
-
-fn not_pending(proposal: &Proposal) -> ActionError {
-    ActionError::Conflict(format!(
-        "{} is {}: it can no longer be approved or rejected",
-        proposal.reference,
-        proposal.state.name()
-    ))
 }
 
 /// Moves the proposal from `from` to `to`, or fails when someone else moved it first.
@@ -101,29 +83,10 @@ pub fn approve(
 ) -> Result<Proposal> {
     expire_due(connection, at)?;
     let proposal = visible(connection, rights, key)?;
-    if !proposal.state.is_pending() {
-        return Err(not_pending(&proposal));
+    if let Some(refusal) = proposal.approval_refusal(rights) {
+        return Err(refusal);
     }
-    if let Some(refusal) = refusal(&proposal, rights) {
-        return Err(ActionError::Forbidden(refusal));
-    }
-    if proposal.risk == Risk::High && proposal.requested_by == rights.user_id {
-        return Err(ActionError::Forbidden(format!(
-            "{} is high risk: someone other than its requester must approve it",
-            proposal.reference
-        )));
-    }
-    if proposal
-        .approvals
-        .iter()
-        .any(|approval| approval.user_id == rights.user_id)
-    {
-        return Err(ActionError::Conflict(format!(
-            "you approved {} already; it needs another approver",
-            proposal.reference
-        )));
-    }
-    if analyst_accounts::digest(&proposal.stored_payload) != proposal.payload_hash {
+    if !proposal.payload_intact() {
         return Err(ActionError::Conflict(format!(
             "the stored payload of {} does not match its hash: it was altered and cannot be approved",
             proposal.reference
@@ -182,12 +145,12 @@ pub fn reject(
     expire_due(connection, at)?;
     let proposal = visible(connection, rights, key)?;
     if !proposal.state.is_pending() {
-        return Err(not_pending(&proposal));
+        return Err(proposal.not_pending());
     }
     if proposal.requested_by != rights.user_id
-        && let Some(refusal) = refusal(&proposal, rights)
+        && let Some(refusal) = proposal.decide_refusal(rights)
     {
-        return Err(ActionError::Forbidden(refusal));
+        return Err(refusal);
     }
     atomically(connection, || {
         move_state(
@@ -219,8 +182,8 @@ pub fn request_execution(
     at: NaiveDateTime,
 ) -> Result<(Proposal, Job)> {
     let proposal = visible(connection, rights, key)?;
-    if let Some(refusal) = refusal(&proposal, rights) {
-        return Err(ActionError::Forbidden(refusal));
+    if let Some(refusal) = proposal.decide_refusal(rights) {
+        return Err(refusal);
     }
     if let Some(job) = proposal
         .job_id

@@ -72,11 +72,8 @@ pub fn execute(
         })?;
     let rights =
         rights(connection, &user).map_err(|error| ActionError::Invalid(error.to_string()))?;
-    if !proposal.may_decide(&rights) {
-        return Err(ActionError::Forbidden(format!(
-            "{} no longer has the rights to execute {} (group {})",
-            user.username, proposal.reference, proposal.required_group
-        )));
+    if let Some(refusal) = proposal.decide_refusal(&rights) {
+        return Err(refusal);
     }
     if let Some(problem) = signature_problem(&proposal) {
         return fail(connection, &proposal, user_id, &problem, at);
@@ -129,8 +126,7 @@ pub fn execute(
 
 /// Why the stored payload is not what was approved, if it is not.
 fn signature_problem(proposal: &Proposal) -> Option<String> {
-    let hash = analyst_accounts::digest(&proposal.stored_payload);
-    if hash != proposal.payload_hash {
+    if !proposal.payload_intact() {
         return Some(format!(
             "the stored payload of {} does not match the hash it was proposed with: nothing was written",
             proposal.reference
@@ -147,7 +143,7 @@ fn signature_problem(proposal: &Proposal) -> Option<String> {
     proposal
         .approvals
         .iter()
-        .find(|approval| approval.payload_hash != hash)
+        .find(|approval| approval.payload_hash != proposal.payload_hash)
         .map(|approval| {
             format!(
                 "{} approved another payload than the one stored: nothing was written",
@@ -201,7 +197,7 @@ impl JobKind for ExecuteKind {
             .ok_or_else(|| JobFailure::Refused("an execution belongs to a user".into()))?;
         let connection = context.connection();
         let outcome = execute(connection, proposal_id, user_id, now());
-        let reference = format!("AIPROP-{proposal_id:04}");
+        let reference = proposal::reference(proposal_id);
         let username = get_user(connection, user_id)
             .ok()
             .flatten()

@@ -230,6 +230,58 @@ impl Proposal {
     pub fn may_see(&self, rights: &Rights) -> bool {
         self.requested_by == rights.user_id || self.may_decide(rights)
     }
+
+    /// Why `rights` may not approve, reject or execute it, if they may not.
+    pub(crate) fn decide_refusal(&self, rights: &Rights) -> Option<ActionError> {
+        (!self.may_decide(rights)).then(|| {
+            ActionError::Forbidden(format!(
+                "deciding {} needs the group {} and rights on every company and store it touches",
+                self.reference, self.required_group
+            ))
+        })
+    }
+
+    pub(crate) fn not_pending(&self) -> ActionError {
+        ActionError::Conflict(format!(
+            "{} is {}: it can no longer be approved or rejected",
+            self.reference,
+            self.state.name()
+        ))
+    }
+
+    /// Why `rights`' user may not approve it now (the first reason), or `None` when they may:
+    /// it waits for a decision, they may decide it, it is not their own high-risk proposal,
+    /// and they have not signed it already.
+    pub fn approval_refusal(&self, rights: &Rights) -> Option<ActionError> {
+        if !self.state.is_pending() {
+            return Some(self.not_pending());
+        }
+        if let Some(refusal) = self.decide_refusal(rights) {
+            return Some(refusal);
+        }
+        if self.risk == Risk::High && self.requested_by == rights.user_id {
+            return Some(ActionError::Forbidden(format!(
+                "{} is high risk: someone other than its requester must approve it",
+                self.reference
+            )));
+        }
+        if self
+            .approvals
+            .iter()
+            .any(|approval| approval.user_id == rights.user_id)
+        {
+            return Some(ActionError::Conflict(format!(
+                "you approved {} already; it needs another approver",
+                self.reference
+            )));
+        }
+        None
+    }
+
+    /// Whether the stored payload is still the one proposed (its hash).
+    pub(crate) fn payload_intact(&self) -> bool {
+        analyst_accounts::digest(&self.stored_payload) == self.payload_hash
+    }
 }
 
 /// Whether a user's rows include this company and these stores.
@@ -337,11 +389,13 @@ pub fn create(
         }
         Ok(ids)
     })?;
-    let mut created = Vec::with_capacity(ids.len());
-    for id in ids {
-        created.push(get(connection, id)?.ok_or_else(|| ActionError::NotFound(id.to_string()))?);
-    }
-    Ok(created)
+    // Ids come from the store as integers: no text of a user's reaches this statement.
+    let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+    proposals_where(
+        connection,
+        &format!("p.id IN ({}) ORDER BY p.id", listed.join(", ")),
+        &[],
+    )
 }
 
 fn insert(
@@ -373,7 +427,7 @@ fn insert(
          $17, $18, $19, $20)",
         &[
             id.into(),
-            format!("AIPROP-{id:04}").into(),
+            reference(id).into(),
             kind.name().into(),
             draft.title.clone().into(),
             draft.summary.clone().into(),
@@ -591,12 +645,19 @@ pub fn get(connection: &dyn Connection, id: i64) -> Result<Option<Proposal>> {
         .next())
 }
 
+const REFERENCE_PREFIX: &str = "AIPROP-";
+
+/// The readable reference of proposal `id`: `AIPROP-0012`.
+pub fn reference(id: i64) -> String {
+    format!("{REFERENCE_PREFIX}{id:04}")
+}
+
 /// A proposal by id (`12`) or reference (`AIPROP-0012`, any case).
 pub fn find(connection: &dyn Connection, key: &str) -> Result<Option<Proposal>> {
     let key = key.trim();
     let id = key
         .to_ascii_uppercase()
-        .strip_prefix("AIPROP-")
+        .strip_prefix(REFERENCE_PREFIX)
         .unwrap_or(key)
         .parse::<i64>()
         .ok();
@@ -657,11 +718,7 @@ pub fn list(
         .into_iter()
         .filter(|proposal| {
             if filter.pending_for_me {
-                proposal.may_decide(rights)
-                    && !proposal
-                        .approvals
-                        .iter()
-                        .any(|approval| approval.user_id == rights.user_id)
+                proposal.approval_refusal(rights).is_none()
             } else {
                 proposal.may_see(rights)
             }

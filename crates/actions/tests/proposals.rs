@@ -18,7 +18,7 @@ use analyst_actions::{
 };
 use analyst_core::SemanticQuery;
 use analyst_demo::{DemoConfig, install};
-use analyst_store::{AccessMode, Connection, Location, Value};
+use analyst_store::{Connection, Value};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 const PASSWORD: &str = "correct horse battery";
@@ -41,20 +41,8 @@ impl Store {
     /// `pm_lanna` (purchase manager of Lanna Outdoor only) and `clerk` (sales).
     fn new() -> Store {
         let dir = tempfile::tempdir().unwrap();
-        let connection = analyst_store::open(
-            &Location::DataDir(dir.path().to_path_buf()),
-            AccessMode::ReadWrite,
-        )
-        .unwrap();
-        let config = DemoConfig {
-            lines: 20_000,
-            seed: 42,
-            start_date: day("2024-01-01"),
-            end_date: day("2026-11-14"),
-            id_base: 0,
-            catalog_scale: 1,
-        };
-        install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
+        let config = DemoConfig::new(20_000, 42, day("2026-11-14"));
+        let connection = install::new_store(dir.path(), &config).unwrap();
         let store = Store {
             connection,
             _dir: dir,

@@ -7,23 +7,8 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{analyst, stderr, stdout};
+use common::{analyst, assert_clear_failure, sql_json, stderr, stdout};
 use serde_json::Value as Json;
-
-/// Fails with one clear line on stderr, and no panic or backtrace.
-fn assert_clear_failure(output: &Output, expected: &str) {
-    let text = stderr(output);
-    assert!(!output.status.success(), "should fail: {text}");
-    assert!(
-        text.contains(expected),
-        "stderr should mention '{expected}': {text}"
-    );
-    assert!(
-        !text.contains("panicked") && !text.contains("RUST_BACKTRACE"),
-        "{text}"
-    );
-    assert_eq!(text.trim().lines().count(), 1, "one line: {text}");
-}
 
 fn with_demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -38,16 +23,6 @@ fn with_demo() -> tempfile::TempDir {
         stdout(&output)
     );
     dir
-}
-
-fn sql_json(dir: &Path, sql: &str) -> Vec<Json> {
-    let output = analyst(dir, &["sql", "--json", sql]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    serde_json::from_str::<Json>(&stdout(&output))
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
 }
 
 #[test]
@@ -751,86 +726,4 @@ fn jobs_are_scheduled_paused_resumed_and_unscheduled_from_the_command_line() {
         &analyst(dir.path(), &["jobs", "unschedule", "nightly"]),
         "no job schedule 'nightly'",
     );
-}
-
-#[test]
-fn a_proposal_is_proposed_approved_and_executed_from_the_command_line() {
-    let dir = with_demo();
-    let data = dir.path();
-    for (name, group) in [("bea", "buyer"), ("max", "purchase_manager")] {
-        let output = analyst(data, &["user", "add", name, "--group", group]);
-        assert!(output.status.success(), "{}", stderr(&output));
-    }
-    let sku = sql_json(
-        data,
-        "SELECT sku FROM silver.product WHERE active ORDER BY id LIMIT 1",
-    )[0]["sku"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let request = serde_json::json!({"kind": "update_reorder_rule", "sku": sku,
-                                     "store": "WH-BNA", "min_qty": 4, "max_qty": 12});
-    let output = analyst(
-        data,
-        &[
-            "proposals",
-            "propose",
-            "--as",
-            "bea",
-            "--json",
-            &request.to_string(),
-        ],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
-    let text = stdout(&output);
-    assert!(
-        text.contains("AIPROP-0001 update_reorder_rule [draft]"),
-        "{text}"
-    );
-    assert!(text.contains("no rule → min 4 / max 12"), "{text}");
-    // The buyer proposed it; only a purchase manager approves it.
-    assert_clear_failure(
-        &analyst(
-            data,
-            &["proposals", "approve", "AIPROP-0001", "--as", "bea"],
-        ),
-        "needs the group purchase_manager",
-    );
-    let output = analyst(
-        data,
-        &[
-            "proposals",
-            "approve",
-            "aiprop-0001",
-            "--as",
-            "max",
-            "--execute",
-        ],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        stdout(&output).contains("[executed]"),
-        "{}",
-        stdout(&output)
-    );
-    let rule = sql_json(
-        data,
-        "SELECT r.min_qty, r.max_qty FROM silver.reorder_rule r JOIN silver.store s ON s.id = r.store_id WHERE s.code = 'WH-BNA'",
-    );
-    assert_eq!(rule.len(), 1);
-    assert_eq!(rule[0]["min_qty"], 4);
-    assert_eq!(rule[0]["max_qty"], 12);
-    let listed = stdout(&analyst(
-        data,
-        &["proposals", "list", "--state", "executed"],
-    ));
-    assert!(
-        listed.contains("AIPROP-0001") && listed.contains("1 proposal(s)"),
-        "{listed}"
-    );
-    let audited = sql_json(
-        data,
-        "SELECT count(*) AS n FROM app.audit_log WHERE event = 'action_executed'",
-    );
-    assert_eq!(audited[0]["n"], 3);
 }

@@ -1,5 +1,6 @@
-//! A proposal's execution survives its server being killed: the execution is queued on a
-//! server whose workers are off, the server is killed (SIGKILL), and after a restart the job
+//! Proposals from the command line: proposed, refused to the wrong user, approved and executed,
+//! checked with `analyst sql`; and an execution that survives its server being killed: queued
+//! on a server whose workers are off, the server killed (SIGKILL), and after a restart the job
 //! runs and writes the approved change exactly once.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
@@ -8,7 +9,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{analyst, analyst_with_input, get, post, serve, stderr, stdout, token};
+use common::{
+    analyst, analyst_with_input, assert_clear_failure, first_active_sku, get, post, serve,
+    sql_json, stderr, stdout, token,
+};
 use serde_json::{Value as Json, json};
 
 const PASSWORD: &str = "correct horse battery";
@@ -18,8 +22,10 @@ fn succeeds(output: std::process::Output) -> String {
     stdout(&output)
 }
 
-#[test]
-fn an_execution_queued_on_a_killed_server_runs_once_after_the_restart() {
+/// A demo store with `bea` (buyer) and `max` (purchase manager), both with [`PASSWORD`], and
+/// bea's proposal AIPROP-0001 of a reorder rule for the first active product at WH-BNA;
+/// returns the store and what `analyst proposals propose` printed.
+fn with_rule_proposal(min_qty: i64, max_qty: i64) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     succeeds(analyst(
@@ -33,21 +39,9 @@ fn an_execution_queued_on_a_killed_server_runs_once_after_the_restart() {
             &format!("{PASSWORD}\n"),
         ));
     }
-    let sku = serde_json::from_str::<Json>(&succeeds(analyst(
-        data,
-        &[
-            "sql",
-            "--json",
-            "SELECT sku FROM silver.product WHERE active ORDER BY id LIMIT 1",
-        ],
-    )))
-    .unwrap()[0]["sku"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let request = json!({"kind": "update_reorder_rule", "sku": sku, "store": "WH-BNA",
-                         "min_qty": 8, "max_qty": 24});
-    succeeds(analyst(
+    let request = json!({"kind": "update_reorder_rule", "sku": first_active_sku(data),
+                         "store": "WH-BNA", "min_qty": min_qty, "max_qty": max_qty});
+    let printed = succeeds(analyst(
         data,
         &[
             "proposals",
@@ -58,6 +52,13 @@ fn an_execution_queued_on_a_killed_server_runs_once_after_the_restart() {
             &request.to_string(),
         ],
     ));
+    (dir, printed)
+}
+
+#[test]
+fn an_execution_queued_on_a_killed_server_runs_once_after_the_restart() {
+    let (dir, _) = with_rule_proposal(8, 24);
+    let data = dir.path();
     succeeds(analyst(
         data,
         &["proposals", "approve", "AIPROP-0001", "--as", "max"],
@@ -106,27 +107,73 @@ fn an_execution_queued_on_a_killed_server_runs_once_after_the_restart() {
         .unwrap();
     server.child.wait().unwrap();
 
-    let rules: Json = serde_json::from_str(&succeeds(analyst(
+    let rules = sql_json(
         data,
-        &[
-            "sql",
-            "--json",
-            "SELECT r.min_qty, r.max_qty, s.code FROM silver.reorder_rule r JOIN silver.store s ON s.id = r.store_id",
-        ],
-    )))
-    .unwrap();
+        "SELECT r.min_qty, r.max_qty, s.code FROM silver.reorder_rule r JOIN silver.store s ON s.id = r.store_id",
+    );
     assert_eq!(
         rules,
-        json!([{"min_qty": 8, "max_qty": 24, "code": "WH-BNA"}])
+        [json!({"min_qty": 8, "max_qty": 24, "code": "WH-BNA"})]
     );
-    let jobs: Json = serde_json::from_str(&succeeds(analyst(
+    let jobs = sql_json(
+        data,
+        "SELECT count(*) AS n FROM app.job WHERE kind = 'proposal_execute'",
+    );
+    assert_eq!(jobs[0]["n"], 1);
+}
+
+#[test]
+fn a_proposal_is_proposed_approved_and_executed_from_the_command_line() {
+    let (dir, text) = with_rule_proposal(4, 12);
+    let data = dir.path();
+    assert!(
+        text.contains("AIPROP-0001 update_reorder_rule [draft]"),
+        "{text}"
+    );
+    assert!(text.contains("no rule → min 4 / max 12"), "{text}");
+    // The buyer proposed it; only a purchase manager approves it.
+    assert_clear_failure(
+        &analyst(
+            data,
+            &["proposals", "approve", "AIPROP-0001", "--as", "bea"],
+        ),
+        "needs the group purchase_manager",
+    );
+    let output = analyst(
         data,
         &[
-            "sql",
-            "--json",
-            "SELECT count(*) AS n FROM app.job WHERE kind = 'proposal_execute'",
+            "proposals",
+            "approve",
+            "aiprop-0001",
+            "--as",
+            "max",
+            "--execute",
         ],
-    )))
-    .unwrap();
-    assert_eq!(jobs[0]["n"], 1);
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("[executed]"),
+        "{}",
+        stdout(&output)
+    );
+    let rule = sql_json(
+        data,
+        "SELECT r.min_qty, r.max_qty FROM silver.reorder_rule r JOIN silver.store s ON s.id = r.store_id WHERE s.code = 'WH-BNA'",
+    );
+    assert_eq!(rule.len(), 1);
+    assert_eq!(rule[0]["min_qty"], 4);
+    assert_eq!(rule[0]["max_qty"], 12);
+    let listed = stdout(&analyst(
+        data,
+        &["proposals", "list", "--state", "executed"],
+    ));
+    assert!(
+        listed.contains("AIPROP-0001") && listed.contains("1 proposal(s)"),
+        "{listed}"
+    );
+    let audited = sql_json(
+        data,
+        "SELECT count(*) AS n FROM app.audit_log WHERE event = 'action_executed'",
+    );
+    assert_eq!(audited[0]["n"], 3);
 }

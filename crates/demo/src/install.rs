@@ -18,6 +18,16 @@ pub const DEMO_START: NaiveDate = match NaiveDate::from_ymd_opt(2024, 1, 1) {
     None => NaiveDate::MIN,
 };
 
+/// Opens a new embedded store in `dir` and installs the demo business of `config` in it.
+pub fn new_store(dir: &std::path::Path, config: &DemoConfig) -> Result<Box<dyn Connection + Send>> {
+    let connection = analyst_store::open(
+        &analyst_store::Location::DataDir(dir.to_path_buf()),
+        analyst_store::AccessMode::ReadWrite,
+    )?;
+    install(connection.as_ref(), config, &mut |_| {})?;
+    Ok(connection)
+}
+
 /// Tables that carry a `source` column, in an order safe for deleting.
 const TABLES_WITH_SOURCE: [&str; 13] = [
     "silver.sales_line",

@@ -42,6 +42,21 @@ pub struct DemoConfig {
     pub catalog_scale: u32,
 }
 
+impl DemoConfig {
+    /// `lines` sales lines from `seed`, from [`install::DEMO_START`] to `end_date`, with the
+    /// default catalogue and ids from 1.
+    pub fn new(lines: u64, seed: u64, end_date: NaiveDate) -> DemoConfig {
+        DemoConfig {
+            lines,
+            seed,
+            start_date: install::DEMO_START,
+            end_date,
+            id_base: 0,
+            catalog_scale: 1,
+        }
+    }
+}
+
 /// Master data: small enough to hand over whole.
 #[derive(Debug, Clone, Default)]
 pub struct MasterData {

@@ -9,7 +9,7 @@ use std::path::Path;
 use analyst_core::{DataScope, SemanticQuery};
 use analyst_demo::{DemoConfig, install};
 use analyst_export::{ExportError, ExportOptions, Format, Progress, export};
-use analyst_store::{AccessMode, Connection, Location, Value};
+use analyst_store::{Connection, Value};
 use analyst_tools::ToolContext;
 use chrono::NaiveDate;
 use serde_json::json;
@@ -19,18 +19,11 @@ fn day(text: &str) -> NaiveDate {
 }
 
 fn store(dir: &Path) -> Box<dyn Connection + Send> {
-    let connection =
-        analyst_store::open(&Location::DataDir(dir.to_path_buf()), AccessMode::ReadWrite).unwrap();
     let config = DemoConfig {
-        lines: 20_000,
-        seed: 7,
         start_date: day("2025-01-01"),
-        end_date: day("2026-11-14"),
-        id_base: 0,
-        catalog_scale: 1,
+        ..DemoConfig::new(20_000, 7, day("2026-11-14"))
     };
-    install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
-    connection
+    install::new_store(dir, &config).unwrap()
 }
 
 fn query(value: serde_json::Value) -> SemanticQuery {

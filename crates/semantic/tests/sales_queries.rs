@@ -15,7 +15,7 @@ use analyst_core::{Compare, CompareKind, Dimension, Filter, Measure, Period, Sem
 use analyst_demo::{DemoConfig, DemoSink, MasterData, generate, install};
 use analyst_semantic::values::resolve_filters;
 use analyst_semantic::{QueryResult, SemanticError, Source, execute};
-use analyst_store::{AccessMode, Connection, Location, Value};
+use analyst_store::{Connection, Value};
 use chrono::{Datelike, NaiveDate};
 
 #[derive(Default)]
@@ -68,21 +68,9 @@ fn day(text: &str) -> NaiveDate {
 }
 
 fn fixture() -> Fixture {
-    let config = DemoConfig {
-        lines: 40_000,
-        seed: 7,
-        start_date: day("2024-01-01"),
-        end_date: day("2026-11-14"),
-        id_base: 0,
-        catalog_scale: 1,
-    };
+    let config = DemoConfig::new(40_000, 7, day("2026-11-14"));
     let dir = tempfile::tempdir().unwrap();
-    let connection = analyst_store::open(
-        &Location::DataDir(dir.path().to_path_buf()),
-        AccessMode::ReadWrite,
-    )
-    .unwrap();
-    install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
+    let connection = install::new_store(dir.path(), &config).unwrap();
     let mut data = Collected::default();
     generate(&config, &mut data).unwrap();
     let products = data

@@ -6,7 +6,7 @@
 
 use analyst_core::SemanticQuery;
 use analyst_demo::{DemoConfig, install};
-use analyst_store::{AccessMode, Connection, Location, Value};
+use analyst_store::{Connection, Value};
 use analyst_tools::{ToolContext, ToolResult};
 use chrono::NaiveDate;
 
@@ -16,20 +16,8 @@ fn day(text: &str) -> NaiveDate {
 
 fn demo() -> (tempfile::TempDir, Box<dyn Connection>) {
     let dir = tempfile::tempdir().unwrap();
-    let connection = analyst_store::open(
-        &Location::DataDir(dir.path().to_path_buf()),
-        AccessMode::ReadWrite,
-    )
-    .unwrap();
-    let config = DemoConfig {
-        lines: 60_000,
-        seed: 42,
-        start_date: day("2024-01-01"),
-        end_date: day("2026-11-14"),
-        id_base: 0,
-        catalog_scale: 1,
-    };
-    install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
+    let config = DemoConfig::new(60_000, 42, day("2026-11-14"));
+    let connection = install::new_store(dir.path(), &config).unwrap();
     (dir, connection)
 }
 

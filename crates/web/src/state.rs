@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use analyst_accounts::{AuditEntry, Rights, User};
+use analyst_accounts::{AuditEntry, AuditEvent, Rights, User};
 use analyst_actions::ActionSettings;
 use analyst_export::job::ExportSettings;
 use analyst_gateway::budgets::{self, Charge};
@@ -171,14 +171,25 @@ impl AppState {
         std::sync::Arc::new(move |entry| state.audit(entry))
     }
 
-    /// Records a change an administrator (or a user, to their own jobs) made.
-    pub(crate) fn audit_change(&self, user: &User, ip: Option<&str>, detail: impl Into<String>) {
+    /// Records what a signed-in user did (`event`), from `ip`.
+    pub(crate) fn audit_by(
+        &self,
+        event: AuditEvent,
+        user: &User,
+        ip: Option<&str>,
+        detail: impl Into<String>,
+    ) {
         self.audit(
-            AuditEntry::new(analyst_accounts::AuditEvent::AdminChange)
+            AuditEntry::new(event)
                 .user(user.id, &user.username)
                 .ip(ip)
                 .detail(detail),
         );
+    }
+
+    /// Records a change an administrator (or a user, to their own jobs) made.
+    pub(crate) fn audit_change(&self, user: &User, ip: Option<&str>, detail: impl Into<String>) {
+        self.audit_by(AuditEvent::AdminChange, user, ip, detail);
     }
 
     /// Stores a question and its answer in its conversation, in the background.

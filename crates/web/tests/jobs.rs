@@ -307,16 +307,7 @@ async fn administrators_schedule_jobs_the_workers_queue_and_others_cannot() {
     assert!(!left.to_string().contains("october_gold"), "{left}");
 
     // Every change is in the audit log.
-    app.state.flush_writes();
-    let audit = app
-        .get_json(&anna, "/api/v1/audit?event=admin_change")
-        .await;
-    let details: Vec<&str> = audit["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|entry| entry["detail"].as_str())
-        .collect();
+    let details = app.audit_details(&anna, "admin_change").await;
     for expected in [
         "added job schedule october_gold",
         "changed job schedule october_gold",

@@ -565,15 +565,7 @@ async fn administrators_manage_users_and_rules_and_changes_apply_at_once() {
     let (_, again) = app.post_json(&ben, "/ai_analyst/chat", question).await;
     assert_eq!(rows(&again).len(), rows(&before).len());
     // Every change is in the audit log.
-    let audit: Json = app
-        .get_json(&anna, "/api/v1/audit?event=admin_change")
-        .await;
-    let details: Vec<&str> = audit["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|entry| entry["detail"].as_str())
-        .collect();
+    let details = app.audit_details(&anna, "admin_change").await;
     assert!(
         details
             .iter()

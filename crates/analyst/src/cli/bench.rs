@@ -14,7 +14,7 @@ use analyst_accounts::{
 };
 use analyst_core::SemanticQuery;
 use analyst_demo::DemoConfig;
-use analyst_demo::install::{DEMO_START, install};
+use analyst_demo::install::install;
 use analyst_export::{ExportError, ExportOptions, Format, Progress, export};
 use analyst_gateway::{Access, AnswerCache, AskContext, answer_query, ask, load_vocabulary};
 use analyst_store::{AccessMode, Connection, Location};
@@ -98,12 +98,8 @@ pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
             AccessMode::ReadWrite,
         )?;
         let config = DemoConfig {
-            lines,
-            seed: 42,
-            start_date: DEMO_START,
-            end_date: today.pred_opt().context("bench date")?,
-            id_base: 0,
             catalog_scale: args.catalog_scale,
+            ..DemoConfig::new(lines, 42, today.pred_opt().context("bench date")?)
         };
         let started = Instant::now();
         install(connection.as_ref(), &config, &mut |_| {})?;

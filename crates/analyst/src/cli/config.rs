@@ -285,61 +285,32 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         .retention
         .resolve(&settings.file, settings.subcommand_matches())?;
     let mut grid = super::render::new_grid(["setting", "value", "from"].map(String::from));
-    let mut row = |name: &str, value: String, origin: Origin| {
+    fn shown<T: ToString>(setting: &(T, Origin)) -> (String, Origin) {
+        (setting.0.to_string(), setting.1)
+    }
+    let rows = [
+        ("store", settings.store_description.clone()),
+        ("today", shown(&(settings.today, settings.today_origin))),
+        ("bind", shown(&server.bind)),
+        ("port", shown(&server.port)),
+        ("chat_per_minute", shown(&server.chat_per_minute)),
+        (
+            "max_concurrent_queries",
+            shown(&server.max_concurrent_queries),
+        ),
+        ("workers", shown(&server.workers)),
+        ("export_keep_hours", shown(&server.export_keep_hours)),
+        ("max_exports_per_user", shown(&server.max_exports_per_user)),
+        ("proposal_days", shown(&server.proposal_days)),
+        ("second_approver", shown(&server.second_approver)),
+        ("session_hours", shown(&server.session_hours)),
+        ("token_days", shown(&server.token_days)),
+        ("secure_cookies", shown(&server.secure_cookies)),
+        ("audit_retention_days", shown(&retention)),
+    ];
+    for (name, (value, origin)) in rows {
         grid.add_row([name.to_string(), value, origin.to_string()]);
-    };
-    let (store, origin) = &settings.store_description;
-    row("store", store.clone(), *origin);
-    row("today", settings.today.to_string(), settings.today_origin);
-    row("bind", server.bind.0.clone(), server.bind.1);
-    row("port", server.port.0.to_string(), server.port.1);
-    row(
-        "chat_per_minute",
-        server.chat_per_minute.0.to_string(),
-        server.chat_per_minute.1,
-    );
-    row(
-        "max_concurrent_queries",
-        server.max_concurrent_queries.0.to_string(),
-        server.max_concurrent_queries.1,
-    );
-    row("workers", server.workers.0.to_string(), server.workers.1);
-    row(
-        "export_keep_hours",
-        server.export_keep_hours.0.to_string(),
-        server.export_keep_hours.1,
-    );
-    row(
-        "max_exports_per_user",
-        server.max_exports_per_user.0.to_string(),
-        server.max_exports_per_user.1,
-    );
-    row(
-        "proposal_days",
-        server.proposal_days.0.to_string(),
-        server.proposal_days.1,
-    );
-    row(
-        "second_approver",
-        server.second_approver.0.to_string(),
-        server.second_approver.1,
-    );
-    row(
-        "session_hours",
-        server.session_hours.0.to_string(),
-        server.session_hours.1,
-    );
-    row(
-        "token_days",
-        server.token_days.0.to_string(),
-        server.token_days.1,
-    );
-    row(
-        "secure_cookies",
-        server.secure_cookies.0.to_string(),
-        server.secure_cookies.1,
-    );
-    row("audit_retention_days", retention.0.to_string(), retention.1);
+    }
     println!("{grid}");
     Ok(ExitCode::SUCCESS)
 }

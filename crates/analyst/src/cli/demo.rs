@@ -55,12 +55,8 @@ pub fn run(settings: &Settings, args: DemoArgs) -> anyhow::Result<ExitCode> {
         bail!("--end-date must be on or after {DEMO_START}, the first day of demo data");
     }
     let config = DemoConfig {
-        lines: args.lines,
-        seed: args.seed,
-        start_date: DEMO_START,
-        end_date,
-        id_base: 0,
         catalog_scale: args.catalog_scale,
+        ..DemoConfig::new(args.lines, args.seed, end_date)
     };
     install_with_progress(connection.as_ref(), config)?;
     Ok(ExitCode::SUCCESS)
@@ -68,14 +64,11 @@ pub fn run(settings: &Settings, args: DemoArgs) -> anyhow::Result<ExitCode> {
 
 /// Creates the default demo business ending yesterday.
 pub fn install_default(connection: &dyn Connection, settings: &Settings) -> anyhow::Result<()> {
-    let config = DemoConfig {
-        lines: DEFAULT_LINES,
-        seed: 42,
-        start_date: DEMO_START,
-        end_date: (settings.today - Duration::days(1)).max(DEMO_START),
-        id_base: 0,
-        catalog_scale: 1,
-    };
+    let config = DemoConfig::new(
+        DEFAULT_LINES,
+        42,
+        (settings.today - Duration::days(1)).max(DEMO_START),
+    );
     install_with_progress(connection, config)
 }
 

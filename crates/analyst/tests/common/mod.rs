@@ -132,3 +132,40 @@ pub fn post(url: &str, token: &str, path: &str, body: Json) -> Json {
         .json()
         .unwrap()
 }
+
+/// The rows of `analyst sql --json SQL`.
+pub fn sql_json(data_dir: &Path, sql: &str) -> Vec<Json> {
+    let output = analyst(data_dir, &["sql", "--json", sql]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_str::<Json>(&stdout(&output))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The SKU of the first active product.
+pub fn first_active_sku(data_dir: &Path) -> String {
+    sql_json(
+        data_dir,
+        "SELECT sku FROM silver.product WHERE active ORDER BY id LIMIT 1",
+    )[0]["sku"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Fails with one clear line on stderr, and no panic or backtrace.
+pub fn assert_clear_failure(output: &Output, expected: &str) {
+    let text = stderr(output);
+    assert!(!output.status.success(), "should fail: {text}");
+    assert!(
+        text.contains(expected),
+        "stderr should mention '{expected}': {text}"
+    );
+    assert!(
+        !text.contains("panicked") && !text.contains("RUST_BACKTRACE"),
+        "{text}"
+    );
+    assert_eq!(text.trim().lines().count(), 1, "one line: {text}");
+}

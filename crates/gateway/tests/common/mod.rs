@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test file uses part of this
 
 use analyst_demo::{DemoConfig, install};
-use analyst_store::{AccessMode, Connection, Location};
+use analyst_store::Connection;
 use chrono::NaiveDate;
 
 pub fn day(text: &str) -> NaiveDate {
@@ -13,19 +13,7 @@ pub fn day(text: &str) -> NaiveDate {
 /// A fresh store with `lines` demo sales lines (seed `seed`) up to 2026-11-14.
 pub fn demo_store(lines: u64, seed: u64) -> (tempfile::TempDir, Box<dyn Connection>) {
     let dir = tempfile::tempdir().unwrap();
-    let connection = analyst_store::open(
-        &Location::DataDir(dir.path().to_path_buf()),
-        AccessMode::ReadWrite,
-    )
-    .unwrap();
-    let config = DemoConfig {
-        lines,
-        seed,
-        start_date: day("2024-01-01"),
-        end_date: day("2026-11-14"),
-        id_base: 0,
-        catalog_scale: 1,
-    };
-    install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
+    let config = DemoConfig::new(lines, seed, day("2026-11-14"));
+    let connection = install::new_store(dir.path(), &config).unwrap();
     (dir, connection)
 }

@@ -2,7 +2,7 @@
 //! download the file. Only the user who asked (or an administrator) sees an export; anyone
 //! else gets "not found". A file past its time answers 410 Gone.
 
-use analyst_accounts::{AuditEntry, AuditEvent, User};
+use analyst_accounts::{AuditEvent, User};
 use analyst_core::SemanticQuery;
 use analyst_export::job::{self, ExportRequest, ExportStatus, StartError, Unavailable};
 use analyst_export::{ExportOptions, Format};
@@ -111,16 +111,16 @@ pub(crate) async fn start(
                     StartError::Store(error) => error.into(),
                 },
             )?;
-            state.audit(
-                AuditEntry::new(AuditEvent::Export)
-                    .user(user.id, &user.username)
-                    .ip(ip.as_deref())
-                    .detail(format!(
-                        "started export {} ({}) of {}",
-                        job.id,
-                        format.name(),
-                        request.query.tool.name()
-                    )),
+            state.audit_by(
+                AuditEvent::Export,
+                &user,
+                ip.as_deref(),
+                format!(
+                    "started export {} ({}) of {}",
+                    job.id,
+                    format.name(),
+                    request.query.tool.name()
+                ),
             );
             Ok(job)
         })
@@ -209,11 +209,11 @@ pub(crate) async fn download(
         .await
         .map_err(|error| AppError::internal(error.to_string()))?
         .len();
-    state.audit(
-        AuditEntry::new(AuditEvent::Export)
-            .user(user.id, &user.username)
-            .ip(ip.as_deref())
-            .detail(format!("downloaded export {id} ({length} bytes)")),
+    state.audit_by(
+        AuditEvent::Export,
+        &user,
+        ip.as_deref(),
+        format!("downloaded export {id} ({length} bytes)"),
     );
     let body =
         ResponseBody::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 16));

@@ -59,8 +59,12 @@ pub(crate) struct JobView {
     finished_at: Option<String>,
 }
 
+/// A stored (UTC) moment as RFC 3339.
+fn time(moment: chrono::NaiveDateTime) -> String {
+    moment.and_utc().to_rfc3339()
+}
+
 fn view(job: Job) -> JobView {
-    let time = |moment: chrono::NaiveDateTime| moment.and_utc().to_rfc3339();
     JobView {
         id: job.id,
         kind: job.kind,
@@ -176,7 +180,7 @@ pub(crate) async fn cancel(
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewJobRequest {
-    /// A maintenance kind: `refresh_gold` or `export_cleanup`.
+    /// A maintenance kind: `refresh_gold`, `export_cleanup` or `proposal_expiry`.
     kind: String,
     #[serde(default)]
     #[schema(value_type = Object)]
@@ -233,7 +237,6 @@ pub(crate) struct ScheduleView {
 }
 
 fn schedule_view(schedule: Schedule) -> ScheduleView {
-    let time = |moment: chrono::NaiveDateTime| moment.and_utc().to_rfc3339();
     ScheduleView {
         name: schedule.name,
         kind: schedule.kind,
@@ -279,7 +282,7 @@ pub(crate) async fn list_schedules(
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct ScheduleRequest {
-    /// A maintenance kind: `refresh_gold` or `export_cleanup`.
+    /// A maintenance kind: `refresh_gold`, `export_cleanup` or `proposal_expiry`.
     kind: String,
     /// Five fields (minute hour day month weekday), in UTC, e.g. `17 * * * *`.
     cron: String,

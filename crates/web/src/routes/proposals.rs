@@ -2,7 +2,7 @@
 //! action, list and read them, approve, reject, and execute as a job. The user's rights are
 //! read afresh for every decision; a proposal the caller may not see is "not found".
 
-use analyst_accounts::{AuditEntry, AuditEvent, Rights, User};
+use analyst_accounts::{AuditEvent, Rights, User};
 use analyst_actions::decide::{self, visible};
 use analyst_actions::proposal::{ProposalEvent, events};
 use analyst_actions::{ActionError, Origin, Proposal, ProposalFilter, ProposalRequest};
@@ -34,15 +34,8 @@ pub(crate) struct ProposalView {
 }
 
 fn view(proposal: Proposal, rights: &Rights, events: Vec<ProposalEvent>) -> ProposalView {
-    let may_decide = proposal.may_decide(rights);
-    let signed = proposal
-        .approvals
-        .iter()
-        .any(|approval| approval.user_id == rights.user_id);
-    let self_high =
-        proposal.risk == analyst_actions::Risk::High && proposal.requested_by == rights.user_id;
-    let pending = proposal.state.is_pending();
-    let waiting_for = (pending && (!may_decide || signed || self_high)).then(|| {
+    let can_decide = proposal.approval_refusal(rights).is_none();
+    let waiting_for = (proposal.state.is_pending() && !can_decide).then(|| {
         let still = proposal.approvals_needed - proposal.approvals.len() as i64;
         format!(
             "waiting for approval by {} of the group {}",
@@ -55,8 +48,9 @@ fn view(proposal: Proposal, rights: &Rights, events: Vec<ProposalEvent>) -> Prop
         )
     });
     ProposalView {
-        can_decide: pending && may_decide && !signed && !self_high,
-        can_execute: may_decide && proposal.state == analyst_actions::ProposalState::Approved,
+        can_decide,
+        can_execute: proposal.may_decide(rights)
+            && proposal.state == analyst_actions::ProposalState::Approved,
         waiting_for,
         events,
         proposal,
@@ -76,15 +70,6 @@ pub(crate) struct ProposeRequest {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Proposed {
     proposals: Vec<ProposalView>,
-}
-
-fn audit_step(state: &AppState, user: &User, ip: Option<&str>, detail: String) {
-    state.audit(
-        AuditEntry::new(AuditEvent::ActionExecuted)
-            .user(user.id, &user.username)
-            .ip(ip)
-            .detail(detail),
-    );
 }
 
 /// The caller's rights as they are now (decisions never use rights read earlier).
@@ -122,8 +107,8 @@ pub(crate) async fn propose(
                 &request.origin,
             )?;
             for proposal in &created {
-                audit_step(
-                    state,
+                state.audit_by(
+                    AuditEvent::ActionExecuted,
                     &user,
                     ip.as_deref(),
                     format!(
@@ -253,8 +238,8 @@ pub(crate) async fn approve(
             let rights = fresh_rights(connection, &user)?;
             let now = chrono::Utc::now().naive_utc();
             let proposal = decide::approve(connection, &rights, &id, now)?;
-            audit_step(
-                state,
+            state.audit_by(
+                AuditEvent::ActionExecuted,
                 &user,
                 ip.as_deref(),
                 format!(
@@ -270,8 +255,8 @@ pub(crate) async fn approve(
             {
                 let (proposal, job) =
                     decide::request_execution(connection, &rights, &proposal.reference, now)?;
-                audit_step(
-                    state,
+                state.audit_by(
+                    AuditEvent::ActionExecuted,
                     &user,
                     ip.as_deref(),
                     format!("asked to execute {} (job {})", proposal.reference, job.id),
@@ -316,8 +301,8 @@ pub(crate) async fn reject(
             let rights = fresh_rights(connection, &user)?;
             let now = chrono::Utc::now().naive_utc();
             let proposal = decide::reject(connection, &rights, &id, &request.reason, now)?;
-            audit_step(
-                state,
+            state.audit_by(
+                AuditEvent::ActionExecuted,
                 &user,
                 ip.as_deref(),
                 format!("rejected {}: {}", proposal.reference, request.reason.trim()),
@@ -348,8 +333,8 @@ pub(crate) async fn execute(
             let rights = fresh_rights(connection, &user)?;
             let now = chrono::Utc::now().naive_utc();
             let (proposal, job) = decide::request_execution(connection, &rights, &id, now)?;
-            audit_step(
-                state,
+            state.audit_by(
+                AuditEvent::ActionExecuted,
                 &user,
                 ip.as_deref(),
                 format!("asked to execute {} (job {})", proposal.reference, job.id),

@@ -10,7 +10,7 @@ use analyst_accounts::{AccessField, add_user, add_user_with_rights, check_rights
 use analyst_demo::{DemoConfig, install};
 use analyst_export::job::ExportSettings;
 use analyst_jobs::{WorkerSettings, Workers};
-use analyst_store::{AccessMode, Location, Pool};
+use analyst_store::Pool;
 use analyst_web::{AppState, WebSettings};
 use chrono::NaiveDate;
 use reqwest::{Client, Response, StatusCode};
@@ -44,20 +44,8 @@ impl TestApp {
 
     pub async fn with_settings(settings: WebSettings) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let connection = analyst_store::open(
-            &Location::DataDir(dir.path().to_path_buf()),
-            AccessMode::ReadWrite,
-        )
-        .unwrap();
-        let config = DemoConfig {
-            lines: 20_000,
-            seed: 42,
-            start_date: day("2024-01-01"),
-            end_date: day("2026-11-14"),
-            id_base: 0,
-            catalog_scale: 1,
-        };
-        install::install(connection.as_ref(), &config, &mut |_| {}).unwrap();
+        let config = DemoConfig::new(20_000, 42, day("2026-11-14"));
+        let connection = install::new_store(dir.path(), &config).unwrap();
         add_user(connection.as_ref(), "anna", PASSWORD, true, false).unwrap();
         add_member(connection.as_ref(), "ben", &["executive"], &[]);
         let pool = Pool::new(connection, 4);
@@ -187,6 +175,20 @@ impl TestApp {
             .unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Json::Null))
+    }
+
+    /// The details of the audit entries of `event`, once every background write is in.
+    pub async fn audit_details(&self, token: &str, event: &str) -> Vec<String> {
+        self.state.flush_writes();
+        let audit = self
+            .get_json(token, &format!("/api/v1/audit?event={event}"))
+            .await;
+        audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|entry| entry["detail"].as_str().map(str::to_string))
+            .collect()
     }
 
     /// Asks a question with a bearer token.
