@@ -225,3 +225,42 @@ fn a_rejected_key_never_shows() {
     );
     std::fs::remove_file(path).expect("clean up");
 }
+
+#[test]
+fn a_missing_key_names_the_place_to_fix_and_is_not_retried() {
+    let fake = FakeOpenAi::start(KEY);
+    let mut config = fake.config("openai", CostTier::Cheap);
+    config.api_key = Some(ApiKeySource::File("/nonexistent/analyst/openai_key".into()));
+    let providers = providers(vec![config]);
+    let error = providers
+        .send("openai", &request("revenue"))
+        .expect_err("no key");
+    assert_eq!(
+        error.to_string(),
+        "provider openai has no usable API key: the key file /nonexistent/analyst/openai_key cannot be read (entity not found)"
+    );
+    assert!(fake.requests().is_empty(), "nothing is sent without a key");
+}
+
+#[test]
+fn records_are_checked_when_the_providers_are_built() {
+    let fake = FakeOpenAi::start(KEY);
+    let twice = vec![
+        fake.config("openai", CostTier::Cheap),
+        fake.config("openai", CostTier::Standard),
+    ];
+    let error = analyst_llm::Providers::new(twice).expect_err("duplicate names");
+    assert_eq!(
+        error.to_string(),
+        "provider configuration: two providers are named openai"
+    );
+    let mut no_scheme = fake.config("local", CostTier::Cheap);
+    no_scheme.base_url = "localhost:8080/v1".into();
+    let error = analyst_llm::Providers::new(vec![no_scheme]).expect_err("no scheme");
+    assert!(
+        error
+            .to_string()
+            .contains("base_url must start with http:// or https://"),
+        "{error}"
+    );
+}
