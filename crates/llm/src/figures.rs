@@ -99,6 +99,13 @@ fn scan(text: &str, prose: bool) -> Vec<Figure> {
             }
             _ => {}
         }
+        let mut worded = false;
+        if index == after_number
+            && let Some((length, word_scale, word_percent)) = scale_word(&chars, index)
+        {
+            (scale, percent, worded) = (word_scale, word_percent, true);
+            index += length;
+        }
         let figure = Figure {
             text: chars[start..index].iter().collect(),
             value,
@@ -108,8 +115,8 @@ fn scan(text: &str, prose: bool) -> Vec<Figure> {
         };
         if prose {
             let before = start.checked_sub(1).and_then(|at| chars.get(at)).copied();
-            let stuck =
-                before.is_some_and(|c| c.is_alphabetic() || c == '_') || letter_after(index);
+            let stuck = before.is_some_and(|c| c.is_alphabetic() || c == '_')
+                || (!worded && letter_after(index));
             let joined = |separator: Option<&char>, neighbour: bool| {
                 separator.is_some_and(|c| matches!(c, '-' | '/' | ':')) && neighbour
             };
@@ -124,6 +131,35 @@ fn scan(text: &str, prose: bool) -> Vec<Figure> {
         figures.push(figure);
     }
     figures
+}
+
+/// Words that scale a number or make it a percentage: (word, scale, percent). English words
+/// must end there; Thai words may run on (`ล้านบาท`).
+const SCALE_WORDS: [(&str, f64, bool); 11] = [
+    ("thousand", 1e3, false),
+    ("million", 1e6, false),
+    ("millions", 1e6, false),
+    ("billion", 1e9, false),
+    ("billions", 1e9, false),
+    ("percent", 1.0, true),
+    ("พัน", 1e3, false),
+    ("หมื่น", 1e4, false),
+    ("แสน", 1e5, false),
+    ("ล้าน", 1e6, false),
+    ("เปอร์เซ็นต์", 1.0, true),
+];
+
+/// The scale word at `at` (after at most one space): characters used, scale, percent.
+fn scale_word(chars: &[char], at: usize) -> Option<(usize, f64, bool)> {
+    let space = usize::from(chars.get(at) == Some(&' '));
+    let rest = chars.get(at + space..)?;
+    SCALE_WORDS.iter().find_map(|&(word, scale, percent)| {
+        let length = word.chars().count();
+        let matches = rest.len() >= length && rest[..length].iter().copied().eq(word.chars());
+        let english = word.is_ascii();
+        let ends = !english || rest.get(length).is_none_or(|next| !next.is_alphabetic());
+        (matches && ends).then_some((space + length, scale, percent))
+    })
 }
 
 #[cfg(test)]
@@ -152,6 +188,13 @@ mod tests {
             unmatched_figures(prose, ["no numbers"]),
             vec!["44.1%".to_owned()]
         );
+    }
+
+    #[test]
+    fn scale_words_in_english_and_thai() {
+        let tools = ["1234567", "0.125"];
+        let prose = "Revenue reached 1.2 million (1.2 ล้านบาท), margin 12.5 percent; Nova 3 ล้าน.";
+        assert_eq!(unmatched_figures(prose, tools), vec!["3 ล้าน".to_owned()]);
     }
 
     #[test]

@@ -262,14 +262,12 @@ impl Run<'_> {
     }
 }
 
-/// The last [`MAX_HISTORY_MESSAGES`] messages, starting at a user message so that no tool
-/// result loses the assistant message that asked for it.
+/// At most the last [`MAX_HISTORY_MESSAGES`] messages, starting at a user message: providers
+/// want the user first, and no tool result may lose the assistant message that asked for it.
 fn trimmed(messages: &[Message]) -> Vec<Message> {
-    if messages.len() <= MAX_HISTORY_MESSAGES {
-        return messages.to_vec();
-    }
     let is_user = |message: &Message| matches!(message, Message::User(_));
-    let start = (messages.len() - MAX_HISTORY_MESSAGES..messages.len())
+    let earliest = messages.len().saturating_sub(MAX_HISTORY_MESSAGES);
+    let start = (earliest..messages.len())
         .find(|&index| is_user(&messages[index]))
         .or_else(|| messages.iter().rposition(is_user))
         .unwrap_or(0);
@@ -295,5 +293,15 @@ mod tests {
         assert!(kept.len() <= MAX_HISTORY_MESSAGES);
         assert!(matches!(&kept[0], Message::User(_)));
         assert_eq!(kept.last(), Some(&Message::User("latest".into())));
+    }
+
+    #[test]
+    fn a_history_that_opens_with_the_assistant_starts_at_the_first_question() {
+        let greeting = Message::Assistant {
+            text: "Hello!".into(),
+            tool_calls: Vec::new(),
+        };
+        let kept = trimmed(&[greeting, Message::User("revenue?".into())]);
+        assert_eq!(kept, [Message::User("revenue?".into())]);
     }
 }
