@@ -1,0 +1,532 @@
+//! The fake's models and fields: what `fields_get` describes, grouped by the Odoo module that
+//! brings them, so that a module can be left out (Helpdesk is out by default).
+
+use std::collections::HashMap;
+
+/// A field's type, with its target for relational fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FieldKind {
+    Id,
+    Char,
+    Selection,
+    Integer,
+    Float,
+    Monetary,
+    Boolean,
+    Date,
+    DateTime,
+    Many2one(&'static str),
+    Many2many(&'static str),
+    /// Lines of another model pointing back through the inverse many2one.
+    One2many(&'static str, &'static str),
+    /// Computed, not stored (`display_name`).
+    Computed,
+}
+
+impl FieldKind {
+    pub(crate) fn type_name(self) -> &'static str {
+        match self {
+            Self::Id | Self::Integer => "integer",
+            Self::Char | Self::Computed => "char",
+            Self::Selection => "selection",
+            Self::Float => "float",
+            Self::Monetary => "monetary",
+            Self::Boolean => "boolean",
+            Self::Date => "date",
+            Self::DateTime => "datetime",
+            Self::Many2one(_) => "many2one",
+            Self::Many2many(_) => "many2many",
+            Self::One2many(..) => "one2many",
+        }
+    }
+
+    pub(crate) fn relation(self) -> Option<&'static str> {
+        match self {
+            Self::Many2one(model) | Self::Many2many(model) | Self::One2many(model, _) => {
+                Some(model)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether values live in the record's cells.
+    pub(crate) fn is_stored(self) -> bool {
+        !matches!(self, Self::Id | Self::One2many(..) | Self::Computed)
+    }
+}
+
+/// One field of a model.
+#[derive(Debug)]
+pub(crate) struct FieldDef {
+    pub name: &'static str,
+    pub kind: FieldKind,
+    /// Position in the record's cells, for stored fields.
+    pub column: Option<usize>,
+}
+
+/// One model: its fields, and which field names a record.
+#[derive(Debug)]
+pub(crate) struct ModelDef {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub fields: Vec<FieldDef>,
+    by_name: HashMap<&'static str, usize>,
+    /// The field whose value is the record's display name.
+    pub name_field: Option<usize>,
+}
+
+impl ModelDef {
+    pub(crate) fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.by_name.get(name).map(|&index| &self.fields[index])
+    }
+
+    pub(crate) fn column(&self, name: &str) -> Option<usize> {
+        self.field(name).and_then(|field| field.column)
+    }
+
+    /// Number of stored cells per record.
+    pub(crate) fn width(&self) -> usize {
+        self.fields
+            .iter()
+            .filter(|field| field.column.is_some())
+            .count()
+    }
+}
+
+use FieldKind::*;
+
+/// A model: technical name, label, own fields.
+type ModelSpec = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, FieldKind)],
+);
+
+/// The modules the fake knows, with the models each brings.
+const MODULES: &[(&str, &[ModelSpec])] = &[
+    (
+        "base",
+        &[
+            (
+                "res.currency",
+                "Currency",
+                &[("name", Char), ("symbol", Char)],
+            ),
+            (
+                "res.company",
+                "Companies",
+                &[("name", Char), ("currency_id", Many2one("res.currency"))],
+            ),
+            (
+                "res.users",
+                "User",
+                &[
+                    ("name", Char),
+                    ("login", Char),
+                    ("company_id", Many2one("res.company")),
+                ],
+            ),
+            (
+                "res.partner",
+                "Contact",
+                &[
+                    ("name", Char),
+                    ("is_company", Boolean),
+                    ("customer_rank", Integer),
+                    ("supplier_rank", Integer),
+                    ("city", Char),
+                    ("email", Char),
+                    ("partner_latitude", Float),
+                    ("partner_longitude", Float),
+                    ("company_id", Many2one("res.company")),
+                    ("active", Boolean),
+                ],
+            ),
+        ],
+    ),
+    (
+        "product",
+        &[
+            (
+                "product.category",
+                "Product Category",
+                &[
+                    ("name", Char),
+                    ("complete_name", Char),
+                    ("parent_id", Many2one("product.category")),
+                ],
+            ),
+            ("product.attribute", "Product Attribute", &[("name", Char)]),
+            ("product.tag", "Product Tag", &[("name", Char)]),
+            (
+                "product.template.attribute.value",
+                "Product Template Attribute Value",
+                &[
+                    ("name", Char),
+                    ("attribute_id", Many2one("product.attribute")),
+                    ("product_tmpl_id", Many2one("product.template")),
+                ],
+            ),
+            (
+                "product.template",
+                "Product",
+                &[
+                    ("name", Char),
+                    ("default_code", Char),
+                    ("categ_id", Many2one("product.category")),
+                    ("list_price", Float),
+                    ("standard_price", Float),
+                    ("type", Selection),
+                    ("product_tag_ids", Many2many("product.tag")),
+                    ("company_id", Many2one("res.company")),
+                    ("active", Boolean),
+                ],
+            ),
+            (
+                "product.product",
+                "Product Variant",
+                &[
+                    ("name", Char),
+                    ("default_code", Char),
+                    ("barcode", Char),
+                    ("product_tmpl_id", Many2one("product.template")),
+                    ("categ_id", Many2one("product.category")),
+                    ("list_price", Float),
+                    ("standard_price", Float),
+                    (
+                        "product_template_attribute_value_ids",
+                        Many2many("product.template.attribute.value"),
+                    ),
+                    ("product_tag_ids", Many2many("product.tag")),
+                    ("company_id", Many2one("res.company")),
+                    ("active", Boolean),
+                ],
+            ),
+            (
+                "product.supplierinfo",
+                "Supplier Pricelist",
+                &[
+                    ("partner_id", Many2one("res.partner")),
+                    ("product_tmpl_id", Many2one("product.template")),
+                    ("product_id", Many2one("product.product")),
+                    ("min_qty", Float),
+                    ("price", Float),
+                    ("delay", Integer),
+                    ("currency_id", Many2one("res.currency")),
+                    ("company_id", Many2one("res.company")),
+                ],
+            ),
+        ],
+    ),
+    // OCA's product_brand: the brand the sync maps by default.
+    (
+        "product_brand",
+        &[("product.brand", "Product Brand", &[("name", Char)])],
+    ),
+    (
+        "stock",
+        &[
+            (
+                "stock.location",
+                "Inventory Locations",
+                &[
+                    ("name", Char),
+                    ("complete_name", Char),
+                    ("usage", Selection),
+                    ("warehouse_id", Many2one("stock.warehouse")),
+                    ("company_id", Many2one("res.company")),
+                    ("active", Boolean),
+                ],
+            ),
+            (
+                "stock.warehouse",
+                "Warehouse",
+                &[
+                    ("name", Char),
+                    ("code", Char),
+                    ("company_id", Many2one("res.company")),
+                    ("lot_stock_id", Many2one("stock.location")),
+                ],
+            ),
+            (
+                "stock.quant",
+                "Quants",
+                &[
+                    ("product_id", Many2one("product.product")),
+                    ("location_id", Many2one("stock.location")),
+                    ("warehouse_id", Many2one("stock.warehouse")),
+                    ("quantity", Float),
+                    ("reserved_quantity", Float),
+                    ("company_id", Many2one("res.company")),
+                ],
+            ),
+            (
+                "stock.warehouse.orderpoint",
+                "Minimum Inventory Rule",
+                &[
+                    ("name", Char),
+                    ("product_id", Many2one("product.product")),
+                    ("location_id", Many2one("stock.location")),
+                    ("warehouse_id", Many2one("stock.warehouse")),
+                    ("product_min_qty", Float),
+                    ("product_max_qty", Float),
+                    ("qty_multiple", Float),
+                    ("trigger", Selection),
+                    ("company_id", Many2one("res.company")),
+                    ("active", Boolean),
+                ],
+            ),
+        ],
+    ),
+    (
+        "point_of_sale",
+        &[
+            (
+                "pos.config",
+                "Point of Sale Configuration",
+                &[
+                    ("name", Char),
+                    ("company_id", Many2one("res.company")),
+                    ("warehouse_id", Many2one("stock.warehouse")),
+                ],
+            ),
+            (
+                "pos.order",
+                "Point of Sale Orders",
+                &[
+                    ("name", Char),
+                    ("date_order", DateTime),
+                    ("config_id", Many2one("pos.config")),
+                    ("partner_id", Many2one("res.partner")),
+                    ("amount_tax", Monetary),
+                    ("amount_total", Monetary),
+                    ("state", Selection),
+                    ("company_id", Many2one("res.company")),
+                    ("currency_id", Many2one("res.currency")),
+                    ("lines", One2many("pos.order.line", "order_id")),
+                ],
+            ),
+            (
+                "pos.order.line",
+                "Point of Sale Order Lines",
+                &[
+                    ("order_id", Many2one("pos.order")),
+                    ("product_id", Many2one("product.product")),
+                    ("qty", Float),
+                    ("price_unit", Float),
+                    ("discount", Float),
+                    ("price_subtotal", Monetary),
+                    ("price_subtotal_incl", Monetary),
+                    ("company_id", Many2one("res.company")),
+                ],
+            ),
+        ],
+    ),
+    (
+        "sale",
+        &[
+            (
+                "sale.order",
+                "Sales Order",
+                &[
+                    ("name", Char),
+                    ("date_order", DateTime),
+                    ("partner_id", Many2one("res.partner")),
+                    ("state", Selection),
+                    ("amount_untaxed", Monetary),
+                    ("amount_total", Monetary),
+                    ("company_id", Many2one("res.company")),
+                    ("currency_id", Many2one("res.currency")),
+                    ("order_line", One2many("sale.order.line", "order_id")),
+                ],
+            ),
+            (
+                "sale.order.line",
+                "Sales Order Line",
+                &[
+                    ("name", Char),
+                    ("order_id", Many2one("sale.order")),
+                    ("product_id", Many2one("product.product")),
+                    ("product_uom_qty", Float),
+                    ("price_unit", Float),
+                    ("discount", Float),
+                    ("price_subtotal", Monetary),
+                    ("price_total", Monetary),
+                    ("qty_delivered", Float),
+                    ("state", Selection),
+                    ("display_type", Selection),
+                    ("company_id", Many2one("res.company")),
+                    ("currency_id", Many2one("res.currency")),
+                    ("order_partner_id", Many2one("res.partner")),
+                ],
+            ),
+        ],
+    ),
+    (
+        "purchase",
+        &[
+            (
+                "purchase.order",
+                "Purchase Order",
+                &[
+                    ("name", Char),
+                    ("origin", Char),
+                    ("date_order", DateTime),
+                    ("partner_id", Many2one("res.partner")),
+                    ("state", Selection),
+                    ("amount_total", Monetary),
+                    ("company_id", Many2one("res.company")),
+                    ("currency_id", Many2one("res.currency")),
+                    ("order_line", One2many("purchase.order.line", "order_id")),
+                ],
+            ),
+            (
+                "purchase.order.line",
+                "Purchase Order Line",
+                &[
+                    ("name", Char),
+                    ("order_id", Many2one("purchase.order")),
+                    ("product_id", Many2one("product.product")),
+                    ("product_qty", Float),
+                    ("qty_received", Float),
+                    ("price_unit", Float),
+                    ("date_planned", DateTime),
+                    ("state", Selection),
+                    ("partner_id", Many2one("res.partner")),
+                    ("company_id", Many2one("res.company")),
+                ],
+            ),
+        ],
+    ),
+    (
+        "account",
+        &[(
+            "account.move",
+            "Journal Entry",
+            &[
+                ("name", Char),
+                ("move_type", Selection),
+                ("partner_id", Many2one("res.partner")),
+                ("invoice_date", Date),
+                ("invoice_date_due", Date),
+                ("amount_untaxed", Monetary),
+                ("amount_total", Monetary),
+                ("amount_residual", Monetary),
+                ("payment_state", Selection),
+                ("state", Selection),
+                ("company_id", Many2one("res.company")),
+                ("currency_id", Many2one("res.currency")),
+            ],
+        )],
+    ),
+    (
+        "mail",
+        &[(
+            "mail.activity",
+            "Activity",
+            &[
+                ("res_model", Char),
+                ("res_id", Integer),
+                ("summary", Char),
+                ("note", Char),
+                ("date_deadline", Date),
+                ("user_id", Many2one("res.users")),
+            ],
+        )],
+    ),
+    (
+        "helpdesk",
+        &[(
+            "helpdesk.ticket",
+            "Helpdesk Ticket",
+            &[
+                ("name", Char),
+                ("partner_id", Many2one("res.partner")),
+                ("stage", Char),
+                ("priority", Selection),
+                ("close_date", DateTime),
+                ("sla_deadline", DateTime),
+                ("company_id", Many2one("res.company")),
+            ],
+        )],
+    ),
+];
+
+/// The modules installed unless a test says otherwise: all but Helpdesk.
+pub(crate) const DEFAULT_MODULES: &[&str] = &[
+    "base",
+    "product",
+    "product_brand",
+    "stock",
+    "point_of_sale",
+    "sale",
+    "purchase",
+    "account",
+    "mail",
+];
+
+/// Fields every model has besides its own.
+const COMMON_FIELDS: &[(&str, FieldKind)] = &[
+    ("id", Id),
+    ("display_name", Computed),
+    ("create_date", DateTime),
+    ("write_date", DateTime),
+];
+
+/// Brand field added to products by `product_brand`.
+const BRAND_FIELD: (&str, FieldKind) = ("product_brand_id", Many2one("product.brand"));
+
+/// The models of the installed modules.
+pub(crate) fn models(modules: &[&str]) -> Vec<ModelDef> {
+    let with_brand = modules.contains(&"product_brand");
+    MODULES
+        .iter()
+        .filter(|(module, _)| modules.contains(module))
+        .flat_map(|(_, models)| models.iter())
+        .map(|&(name, label, own)| {
+            let brand = (with_brand && matches!(name, "product.template" | "product.product"))
+                .then_some(BRAND_FIELD);
+            model(
+                name,
+                label,
+                COMMON_FIELDS.iter().chain(own).copied().chain(brand),
+            )
+        })
+        .collect()
+}
+
+fn model(
+    name: &'static str,
+    label: &'static str,
+    fields: impl Iterator<Item = (&'static str, FieldKind)>,
+) -> ModelDef {
+    let mut column = 0;
+    let fields: Vec<FieldDef> = fields
+        .map(|(name, kind)| {
+            let position = kind.is_stored().then(|| {
+                column += 1;
+                column - 1
+            });
+            FieldDef {
+                name,
+                kind,
+                column: position,
+            }
+        })
+        .collect();
+    let by_name: HashMap<_, _> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name, i))
+        .collect();
+    let name_field = ["complete_name", "name"]
+        .iter()
+        .find_map(|candidate| by_name.get(candidate).copied());
+    ModelDef {
+        name,
+        label,
+        fields,
+        by_name,
+        name_field,
+    }
+}
