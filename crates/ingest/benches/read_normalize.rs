@@ -25,7 +25,11 @@ fn write_file(path: &std::path::Path, rows: usize) -> std::io::Result<u64> {
         let (code, name) = BRANCHES[index % BRANCHES.len()];
         let day = index % 28 + 1;
         let product = index % 5000;
-        let qty = if index % 50 == 0 { -1 } else { (index % 4 + 1) as i64 };
+        let qty = if index % 50 == 0 {
+            -1
+        } else {
+            (index % 4 + 1) as i64
+        };
         let gross = qty as f64 * 1490.0;
         let discount = gross * 0.1;
         writeln!(
@@ -63,7 +67,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         read += 1;
     }
     let seconds = started.elapsed().as_secs_f64();
-    println!("read:             {:>9.0} rows/s ({read} rows in {seconds:.2} s)", read as f64 / seconds);
+    println!(
+        "read:             {:>9.0} rows/s ({read} rows in {seconds:.2} s)",
+        read as f64 / seconds
+    );
 
     let started = Instant::now();
     let mut table = open(&path, &ReadOptions::default())?;

@@ -46,6 +46,16 @@ fn all_names(row: &[String]) -> bool {
     kinds.iter().filter(|&&k| k == CellKind::Text).count() >= 2 && !kinds.contains(&CellKind::Value)
 }
 
+/// Column names differ; a title merged across the row repeats one text in every cell.
+fn mostly_distinct(row: &[String]) -> bool {
+    let names: std::collections::HashSet<&str> = row
+        .iter()
+        .map(|cell| cell.trim())
+        .filter(|cell| !cell.is_empty())
+        .collect();
+    names.len() * 10 >= filled(row) * 6
+}
+
 fn filled(row: &[String]) -> usize {
     row.iter().filter(|cell| !cell.trim().is_empty()).count()
 }
@@ -61,7 +71,9 @@ pub(super) fn find(rows: &[Vec<String>]) -> Option<HeaderRow> {
         .iter()
         .take(SEARCH_ROWS)
         .enumerate()
-        .filter(|(_, row)| all_names(row) && filled(row) * 10 >= usual_width * 6);
+        .filter(|(_, row)| {
+            all_names(row) && filled(row) * 10 >= usual_width * 6 && mostly_distinct(row)
+        });
     let (index, score) = candidates
         .map(|(index, row)| {
             let known = row.iter().filter(|cell| is_known_header(cell)).count();
@@ -219,6 +231,17 @@ mod tests {
                 "Returns Amount"
             ]
         );
+    }
+
+    #[test]
+    fn a_title_merged_across_the_row_is_not_the_header() {
+        let title = "รายงานยอดขาย มกราคม 2568";
+        let rows = rows(&[
+            &[title, title, title, title],
+            &["วันที่", "รหัสสินค้า", "จำนวน", "ยอดขายสุทธิ"],
+            &["31/01/2568", "A1", "2", "100.00"],
+        ]);
+        assert_eq!(find(&rows).expect("header").last_row, 1);
     }
 
     #[test]

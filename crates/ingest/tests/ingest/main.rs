@@ -5,5 +5,7 @@ mod csv_files;
 mod encodings;
 mod helpers;
 mod malformed;
+mod malformed_workbooks;
 mod normalization;
 mod profiles;
+mod spreadsheets;
