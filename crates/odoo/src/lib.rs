@@ -12,6 +12,7 @@ mod config;
 mod domain;
 mod error;
 mod limiter;
+mod paging;
 mod retry;
 mod transport;
 mod version;
@@ -21,8 +22,9 @@ pub mod xmlrpc;
 pub mod testkit;
 
 pub use call::{Call, Query, Record};
-pub use client::{Changes, Cursor, FieldInfo, OdooClient, Pages};
+pub use client::{FieldInfo, OdooClient};
 pub use config::{OdooConfig, Protocol, Secret};
 pub use domain::{Domain, Operator};
 pub use error::OdooError;
+pub use paging::{Changes, Cursor, Pages};
 pub use version::ServerVersion;

@@ -193,7 +193,7 @@ pub(crate) fn execute(
                     let fields = fields();
                     let records = search(&data, table, &spec)?
                         .into_iter()
-                        .filter_map(|id| table.rows.get(&id).map(|row| (id, row)))
+                        .filter_map(|id| table.rows.get(id).map(|row| (id, row)))
                         .map(|(id, row)| data.render(table, id, row, &fields).map(Value::Object))
                         .collect::<Result<Vec<_>, _>>()?;
                     Ok(Value::Array(records))
@@ -202,7 +202,7 @@ pub(crate) fn execute(
                     let fields = fields();
                     let mut records = Vec::new();
                     for id in ids()? {
-                        let row = table.rows.get(&id).ok_or_else(|| {
+                        let row = table.rows.get(id).ok_or_else(|| {
                             OrmError::User(format!(
                                 "Record does not exist or has been deleted.\n(Record: {model}({id},), User: {})",
                                 user.uid

@@ -2,7 +2,7 @@
 //! keys), so that a million order lines fit; and the conversions between cells and the JSON
 //! values Odoo reads and writes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
@@ -33,8 +33,64 @@ pub(crate) enum Cell {
 /// The records of one model, by id.
 pub(crate) struct Table {
     pub def: Arc<ModelDef>,
-    pub rows: BTreeMap<i64, Box<[Cell]>>,
+    pub rows: Rows,
     pub next_id: i64,
+}
+
+/// Records stored flat: ids ascending, and their cells row after row in one vector, so that
+/// a search scans memory in order instead of chasing a pointer per record.
+pub(crate) struct Rows {
+    ids: Vec<i64>,
+    cells: Vec<Cell>,
+    width: usize,
+}
+
+impl Rows {
+    fn new(width: usize) -> Self {
+        Self {
+            ids: Vec::new(),
+            cells: Vec::new(),
+            width,
+        }
+    }
+
+    /// Appends a record; ids are handed out in increasing order.
+    fn push(&mut self, id: i64, row: Vec<Cell>) {
+        self.ids.push(id);
+        self.cells.extend(row);
+    }
+
+    fn position(&self, id: i64) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
+    }
+
+    pub(crate) fn get(&self, id: i64) -> Option<&[Cell]> {
+        let at = self.position(id)? * self.width;
+        Some(&self.cells[at..at + self.width])
+    }
+
+    fn get_mut(&mut self, id: i64) -> Option<&mut [Cell]> {
+        let at = self.position(id)? * self.width;
+        Some(&mut self.cells[at..at + self.width])
+    }
+
+    fn remove(&mut self, id: i64) -> bool {
+        let Some(position) = self.position(id) else {
+            return false;
+        };
+        self.ids.remove(position);
+        let at = position * self.width;
+        self.cells.drain(at..at + self.width);
+        true
+    }
+
+    /// Every record, by id.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (i64, &[Cell])> {
+        self.ids
+            .iter()
+            .copied()
+            .zip(self.cells.chunks_exact(self.width))
+    }
 }
 
 /// Every model's records.
@@ -50,8 +106,8 @@ impl Dataset {
             .into_iter()
             .map(|def| {
                 let table = Table {
+                    rows: Rows::new(def.width()),
                     def: Arc::new(def),
-                    rows: BTreeMap::new(),
                     next_id: 1,
                 };
                 (table.def.name, table)
@@ -77,7 +133,7 @@ impl Dataset {
         let Ok(table) = self.table_mut(model) else {
             return 0; // a model of a module left out: its fixtures are skipped
         };
-        let mut row = vec![Cell::Empty; table.def.width()].into_boxed_slice();
+        let mut row = vec![Cell::Empty; table.def.width()];
         for (name, cell) in cells {
             if let Some(column) = table.def.column(name) {
                 row[column] = cell.clone();
@@ -95,7 +151,7 @@ impl Dataset {
         }
         let id = table.next_id;
         table.next_id += 1;
-        table.rows.insert(id, row);
+        table.rows.push(id, row);
         id
     }
 
@@ -173,7 +229,7 @@ impl Dataset {
         for id in ids {
             let row = table
                 .rows
-                .get_mut(id)
+                .get_mut(*id)
                 .ok_or_else(|| missing_record(&def, *id))?;
             for (column, cell) in &updates {
                 row[*column] = cell.clone();
@@ -186,10 +242,9 @@ impl Dataset {
     pub(crate) fn unlink(&mut self, model: &str, ids: &[i64]) -> Result<(), OrmError> {
         let table = self.table_mut(model)?;
         for id in ids {
-            table
-                .rows
-                .remove(id)
-                .ok_or_else(|| missing_record(&table.def, *id))?;
+            if !table.rows.remove(*id) {
+                return Err(missing_record(&table.def, *id));
+            }
         }
         Ok(())
     }
@@ -203,7 +258,7 @@ impl Dataset {
             .def
             .name_field
             .and_then(|index| table.def.fields[index].column);
-        match (table.rows.get(&id), name) {
+        match (table.rows.get(id), name) {
             (Some(row), Some(column)) => match &row[column] {
                 Cell::Text(text) => text.to_string(),
                 _ => String::new(),
@@ -259,7 +314,7 @@ impl Dataset {
             .rows
             .iter()
             .filter(|(_, row)| row[column] == Cell::Link(id))
-            .map(|(line_id, _)| *line_id)
+            .map(|(line_id, _)| line_id)
             .collect()
     }
 

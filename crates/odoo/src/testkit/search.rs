@@ -69,23 +69,73 @@ pub(crate) fn search(
 ) -> Result<Vec<i64>, OrmError> {
     let matches = matching(data, table, spec.domain, spec.active_test)?;
     let keys = order_keys(&table.def, spec.order)?;
-    let mut hits: Vec<(i64, &[Cell])> = matches.collect();
+    let hits: Vec<(i64, &[Cell])> = matches.collect();
     let end = spec
         .limit
         .map_or(hits.len(), |limit| spec.offset.saturating_add(limit))
         .min(hits.len());
-    let compare = |a: &(i64, &[Cell]), b: &(i64, &[Cell])| compare_rows(&keys, *a, *b);
-    if end > 0 && end < hits.len() {
-        // Only the first `end` rows need ordering: a selection, then a sort of that part.
-        hits.select_nth_unstable_by(end - 1, compare);
-        hits.truncate(end);
+    // Numeric keys (dates, numbers, ids) are packed into integers first: sorting a million
+    // small tuples in place is many times faster than comparing rows through pointers.
+    let packed: Option<Vec<([i64; PACKED_KEYS], i64)>> = hits
+        .iter()
+        .map(|&(id, row)| packed_key(&keys, id, row).map(|key| (key, id)))
+        .collect();
+    let ids = match packed {
+        Some(mut packed) => {
+            first_sorted(&mut packed, end, |a, b| a.cmp(b));
+            packed.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
+        }
+        None => {
+            let mut hits = hits;
+            first_sorted(&mut hits, end, |a, b| {
+                compare_rows(&keys, *a, *b).then(a.0.cmp(&b.0))
+            });
+            hits.into_iter().map(|(id, _)| id).collect()
+        }
+    };
+    Ok(ids.into_iter().skip(spec.offset).collect())
+}
+
+/// Sorts the first `end` items into place (a selection, then a sort of that part) and drops
+/// the rest.
+fn first_sorted<T>(items: &mut Vec<T>, end: usize, compare: impl Fn(&T, &T) -> Ordering) {
+    if end == 0 {
+        items.clear();
+        return;
     }
-    hits.sort_by(compare);
-    Ok(hits
-        .into_iter()
-        .skip(spec.offset)
-        .map(|(id, _)| id)
-        .collect())
+    if end < items.len() {
+        items.select_nth_unstable_by(end - 1, &compare);
+        items.truncate(end);
+    }
+    items.sort_unstable_by(compare);
+}
+
+/// Most order clauses have one to three keys.
+const PACKED_KEYS: usize = 3;
+
+/// The order keys of a row as integers that sort like the values (ties broken by id), or
+/// `None` when a key is text.
+fn packed_key(keys: &[(Option<usize>, bool)], id: i64, row: &[Cell]) -> Option<[i64; PACKED_KEYS]> {
+    if keys.len() > PACKED_KEYS {
+        return None;
+    }
+    let mut packed = [0; PACKED_KEYS];
+    for (slot, &(column, descending)) in packed.iter_mut().zip(keys) {
+        let value = match column.map(|column| scalar(&row[column])) {
+            None => id,
+            Some(Scalar::Number(number)) => {
+                // IEEE 754 bits, flipped for negatives, order like the numbers.
+                let bits = number.to_bits() as i64;
+                if bits < 0 { bits ^ i64::MAX } else { bits }
+            }
+            Some(Scalar::Bool(flag)) => i64::from(flag),
+            // NULLs last ascending, first descending, as in PostgreSQL.
+            Some(Scalar::Empty) => i64::MAX,
+            Some(_) => return None,
+        };
+        *slot = if descending { !value } else { value };
+    }
+    Some(packed)
 }
 
 /// How many records match.
@@ -124,8 +174,7 @@ fn matching<'t>(
         table
             .rows
             .iter()
-            .filter(move |(id, row)| evaluate(data, &expr, **id, row))
-            .map(|(id, row)| (*id, &row[..])),
+            .filter(move |(id, row)| evaluate(data, &expr, *id, row)),
     ))
 }
 
@@ -271,9 +320,9 @@ fn parse_operand(kind: FieldKind, operator: &str, value: &Value) -> Option<Opera
                     .collect::<Option<_>>()?,
             ))
         } else {
-            Some(Operand::Numbers(
-                items.iter().map(number).collect::<Option<_>>()?,
-            ))
+            let mut numbers: Vec<f64> = items.iter().map(number).collect::<Option<_>>()?;
+            numbers.sort_unstable_by(f64::total_cmp);
+            Some(Operand::Numbers(numbers))
         };
     }
     match kind {
@@ -299,7 +348,7 @@ fn evaluate(data: &Dataset, expr: &Expr, id: i64, row: &[Cell]) -> bool {
                 match data
                     .tables
                     .get(target)
-                    .and_then(|table| table.rows.get(&linked))
+                    .and_then(|table| table.rows.get(linked))
                 {
                     Some(next) => (id, row) = (linked, next),
                     None => return compare(Scalar::Empty, &leaf.operator, &leaf.operand),
@@ -344,10 +393,10 @@ fn compare(value: Scalar<'_>, operator: &str, operand: &Operand) -> bool {
             positive == "=" && ids.iter().any(|id| *id as f64 == *n)
         }
         (Scalar::Links(ids), Operand::Numbers(ns)) => {
-            positive == "in" && ids.iter().any(|id| ns.contains(&(*id as f64)))
+            positive == "in" && ids.iter().any(|id| contains(ns, *id as f64))
         }
         (Scalar::Number(v), Operand::Number(n)) => ordered(v.partial_cmp(n), positive),
-        (Scalar::Number(v), Operand::Numbers(ns)) => positive == "in" && ns.contains(&v),
+        (Scalar::Number(v), Operand::Numbers(ns)) => positive == "in" && contains(ns, v),
         (Scalar::Bool(v), Operand::Bool(b)) => positive == "=" && v == *b,
         (Scalar::Text(v), Operand::Texts(ts)) => positive == "in" && ts.iter().any(|t| t == v),
         (Scalar::Text(v), Operand::Text(t)) => match positive {
@@ -359,6 +408,13 @@ fn compare(value: Scalar<'_>, operator: &str, operand: &Operand) -> bool {
         },
         _ => false,
     }
+}
+
+/// Membership in a sorted operand list.
+fn contains(sorted: &[f64], value: f64) -> bool {
+    sorted
+        .binary_search_by(|probe| probe.total_cmp(&value))
+        .is_ok()
 }
 
 fn ordered(ordering: Option<Ordering>, operator: &str) -> bool {
