@@ -45,3 +45,17 @@ pub use normalize::{Basis, DecimalStyle, FileConventions, Normalizer, SaleRow};
 pub use profile::{Channel, DateOrder, Profile, builtin_profiles};
 pub use read::{FileFormat, RawRow, ReadOptions, Table, open};
 pub use suggest::{Suggestion, suggest_mapping};
+
+#[cfg(test)]
+mod tests {
+    /// Imports run as jobs on worker threads: an open table and a normalizer move between
+    /// threads, and a normalizer can be shared.
+    #[test]
+    fn tables_and_normalizers_cross_threads() {
+        fn send<T: Send>() {}
+        fn sync<T: Sync>() {}
+        send::<crate::Table>();
+        send::<crate::Normalizer>();
+        sync::<crate::Normalizer>();
+    }
+}

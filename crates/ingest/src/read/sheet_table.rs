@@ -60,8 +60,14 @@ fn damaged(error: impl std::fmt::Display) -> IngestError {
     }
 }
 
+/// Merged cells are looked up (a second pass over the sheet's XML) only in sheets of at most
+/// this many rows: merging is a formatting habit of hand-made reports, and the exports of tens
+/// of thousands of rows that systems write have none. Headers are found without them anyway
+/// (a merged group is an empty cell to the right of its name, as in a CSV export).
+const MERGED_CELLS_UP_TO_ROWS: usize = 50_000;
+
 /// The sheet asked for, or else the sheet with data whose header scores best (the first on a
-/// tie).
+/// tie); its merged cells then take their values.
 fn choose_sheet<R: Reader<BufReader<File>>>(
     workbook: &mut R,
     options: &ReadOptions,
@@ -87,21 +93,11 @@ where
     let mut best: Option<(Chosen, bool)> = None;
     let mut any_rows = false;
     for name in wanted {
-        let mut range = workbook.worksheet_range(&name).map_err(damaged)?;
-        fill_merged(&mut range, &merged(workbook, &name)?);
+        let range = workbook.worksheet_range(&name).map_err(damaged)?;
         any_rows |= !range.is_empty();
-        let top: Vec<Vec<String>> = range
-            .rows()
-            .take(header_row::SEARCH_ROWS + 2)
-            .map(|row| row.iter().map(cell_text).collect())
-            .collect();
-        let Some(header) = header_row::find(&top) else {
+        let Some((header, has_data)) = inspect(&range) else {
             continue;
         };
-        let has_data = range
-            .rows()
-            .skip(header.last_row + 1)
-            .any(|row| row.iter().any(|cell| !is_blank(cell)));
         let better = best.as_ref().is_none_or(|((_, _, other), other_has_data)| {
             (has_data, header.score) > (*other_has_data, other.score)
         });
@@ -109,16 +105,45 @@ where
             best = Some(((name, range, header), has_data));
         }
     }
-    match best {
-        Some((chosen, true)) => Ok(chosen),
-        Some(((_, range, header), false)) => Err(IngestError::NoDataRows {
-            header_line: line_of(&range, header.last_row),
-        }),
-        None if any_rows => Err(IngestError::NoHeader {
-            detail: String::new(),
-        }),
-        None => Err(IngestError::Empty),
+    let Some(((name, mut range, mut header), mut has_data)) = best else {
+        return Err(if any_rows {
+            IngestError::NoHeader {
+                detail: String::new(),
+            }
+        } else {
+            IngestError::Empty
+        });
+    };
+    if range.height() <= MERGED_CELLS_UP_TO_ROWS {
+        let regions = merged(workbook, &name)?;
+        if !regions.is_empty() {
+            fill_merged(&mut range, &regions);
+            (header, has_data) = inspect(&range).ok_or(IngestError::NoHeader {
+                detail: String::new(),
+            })?;
+        }
     }
+    if !has_data {
+        return Err(IngestError::NoDataRows {
+            header_line: line_of(&range, header.last_row),
+        });
+    }
+    Ok((name, range, header))
+}
+
+/// The sheet's header row, and whether any row below it has data.
+fn inspect(range: &Range<Data>) -> Option<(HeaderRow, bool)> {
+    let top: Vec<Vec<String>> = range
+        .rows()
+        .take(header_row::SEARCH_ROWS + 2)
+        .map(|row| row.iter().map(cell_text).collect())
+        .collect();
+    let header = header_row::find(&top)?;
+    let has_data = range
+        .rows()
+        .skip(header.last_row + 1)
+        .any(|row| row.iter().any(|cell| !is_blank(cell)));
+    Some((header, has_data))
 }
 
 fn table(
