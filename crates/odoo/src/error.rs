@@ -168,7 +168,7 @@ impl Fault {
             FaultKind::Other(code) => OdooError::Server {
                 status: 200,
                 code,
-                message: last_line(&message),
+                message: exception_text(&message),
             },
         }
     }
@@ -202,8 +202,12 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().trim().to_owned()
 }
 
-/// Tracebacks end with the exception line, the useful part.
-fn last_line(text: &str) -> String {
+/// A message as is, but of a traceback (XML-RPC's faultString for code 1) only its last
+/// line, the exception.
+fn exception_text(text: &str) -> String {
+    if !text.starts_with("Traceback") {
+        return text.trim().to_owned();
+    }
     text.lines()
         .rev()
         .find(|line| !line.trim().is_empty())

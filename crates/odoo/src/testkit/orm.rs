@@ -7,6 +7,7 @@ use std::sync::{PoisonError, RwLock};
 use serde_json::{Map, Value, json};
 
 use super::records::Dataset;
+use super::schema::field_label;
 use super::search::{SearchSpec, count, search};
 
 /// An Odoo exception, by class.
@@ -24,6 +25,8 @@ pub(crate) enum OrmError {
     MissingModel(String),
     /// `odoo.exceptions.UserError`.
     User(String),
+    /// `odoo.exceptions.ValidationError`, e.g. a required field left empty.
+    Validation(String),
     /// `ValueError`: a bad domain, field or value.
     Value(String),
     /// `AttributeError`: no such method.
@@ -37,6 +40,7 @@ impl OrmError {
             Self::AccessDenied => "odoo.exceptions.AccessDenied",
             Self::Access { .. } => "odoo.exceptions.AccessError",
             Self::MissingModel(_) | Self::User(_) => "odoo.exceptions.UserError",
+            Self::Validation(_) => "odoo.exceptions.ValidationError",
             Self::Value(_) => "builtins.ValueError",
             Self::NoMethod { .. } => "builtins.AttributeError",
         }
@@ -54,7 +58,9 @@ impl OrmError {
                 "You are not allowed to {operation} '{label}' ({model}) records.\n\nThis operation is allowed for the following groups:\n\t- Administration/Settings\n\nContact your administrator to request access if necessary."
             ),
             Self::MissingModel(model) => format!("Object {model} doesn't exist"),
-            Self::User(message) | Self::Value(message) => message.clone(),
+            Self::User(message) | Self::Validation(message) | Self::Value(message) => {
+                message.clone()
+            }
             Self::NoMethod { model, method } => {
                 format!("The method '{method}' does not exist on the model '{model}'")
             }
@@ -221,7 +227,7 @@ pub(crate) fn execute(
                     for field in &table.def.fields {
                         let mut info = Map::new();
                         info.insert("type".into(), json!(field.kind.type_name()));
-                        info.insert("string".into(), json!(label(field.name)));
+                        info.insert("string".into(), json!(field_label(field.name)));
                         info.insert(
                             "store".into(),
                             json!(field.kind.is_stored() || field.name == "id"),
@@ -244,22 +250,4 @@ pub(crate) fn execute(
             }
         }
     }
-}
-
-/// `partner_id` → `Partner`, as Odoo derives labels.
-fn label(name: &str) -> String {
-    let base = name.trim_end_matches("_ids").trim_end_matches("_id");
-    let mut words = base.split('_').filter(|word| !word.is_empty());
-    let first = words.next().unwrap_or_default();
-    let mut label: String = first
-        .chars()
-        .take(1)
-        .flat_map(char::to_uppercase)
-        .chain(first.chars().skip(1))
-        .collect();
-    for word in words {
-        label.push(' ');
-        label.push_str(word);
-    }
-    label
 }

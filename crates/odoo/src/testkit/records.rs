@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value, json};
 
 use super::orm::OrmError;
-use super::schema::{FieldKind, ModelDef};
+use super::schema::{FieldKind, ModelDef, REQUIRED, field_label};
 
 /// One stored value.
 #[derive(Clone, Debug, PartialEq)]
@@ -194,6 +194,19 @@ impl Dataset {
                         "field {name} of {model} is not writable"
                     )));
                 }
+            }
+        }
+        for &(_, required) in REQUIRED.iter().filter(|(name, _)| *name == model) {
+            let set = cells
+                .iter()
+                .any(|(name, cell)| *name == required && *cell != Cell::Empty);
+            if !set {
+                // Odoo turns the NOT NULL violation into this ValidationError.
+                return Err(OrmError::Validation(format!(
+                    "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another model requires the record being deleted. If possible, archive it instead.\n\nModel: {} ({model})\nField: {} ({required})",
+                    def.label,
+                    field_label(required)
+                )));
             }
         }
         let id = self.insert(model, &cells, now);

@@ -107,6 +107,7 @@ const MODULES: &[(&str, &[ModelSpec])] = &[
     (
         "base",
         &[
+            ("ir.model", "Models", &[("model", Char), ("name", Char)]),
             (
                 "res.currency",
                 "Currency",
@@ -421,18 +422,23 @@ const MODULES: &[(&str, &[ModelSpec])] = &[
     ),
     (
         "mail",
-        &[(
-            "mail.activity",
-            "Activity",
-            &[
-                ("res_model", Char),
-                ("res_id", Integer),
-                ("summary", Char),
-                ("note", Char),
-                ("date_deadline", Date),
-                ("user_id", Many2one("res.users")),
-            ],
-        )],
+        &[
+            ("mail.activity.type", "Activity Type", &[("name", Char)]),
+            (
+                "mail.activity",
+                "Activity",
+                &[
+                    ("res_model_id", Many2one("ir.model")),
+                    ("res_model", Char),
+                    ("res_id", Integer),
+                    ("activity_type_id", Many2one("mail.activity.type")),
+                    ("summary", Char),
+                    ("note", Char),
+                    ("date_deadline", Date),
+                    ("user_id", Many2one("res.users")),
+                ],
+            ),
+        ],
     ),
     (
         "helpdesk",
@@ -473,23 +479,67 @@ const COMMON_FIELDS: &[(&str, FieldKind)] = &[
     ("write_date", DateTime),
 ];
 
-/// Brand field added to products by `product_brand`.
-const BRAND_FIELD: (&str, FieldKind) = ("product_brand_id", Many2one("product.brand"));
+/// Fields that must be set on create: (model, field).
+pub(crate) const REQUIRED: &[(&str, &str)] = &[
+    ("res.partner", "name"),
+    ("sale.order", "partner_id"),
+    ("purchase.order", "partner_id"),
+    ("purchase.order.line", "product_id"),
+    ("stock.warehouse.orderpoint", "product_id"),
+    ("mail.activity", "res_model_id"),
+    ("mail.activity", "res_id"),
+];
 
-/// The models of the installed modules.
+/// `partner_id` → `Partner`, as Odoo derives labels.
+pub(crate) fn field_label(name: &str) -> String {
+    let base = name.trim_end_matches("_ids").trim_end_matches("_id");
+    let mut words = base.split('_').filter(|word| !word.is_empty());
+    let first = words.next().unwrap_or_default();
+    let mut label: String = first
+        .chars()
+        .take(1)
+        .flat_map(char::to_uppercase)
+        .chain(first.chars().skip(1))
+        .collect();
+    for word in words {
+        label.push(' ');
+        label.push_str(word);
+    }
+    label
+}
+
+/// Fields a module adds to another module's models: (module, model, field, type).
+const EXTENSION_FIELDS: &[(&str, &str, &str, FieldKind)] = &[
+    (
+        "product_brand",
+        "product.template",
+        "product_brand_id",
+        Many2one("product.brand"),
+    ),
+    (
+        "product_brand",
+        "product.product",
+        "product_brand_id",
+        Many2one("product.brand"),
+    ),
+    ("sale_margin", "sale.order.line", "margin", Monetary),
+];
+
+/// The models of the installed modules, with the fields other installed modules add.
 pub(crate) fn models(modules: &[&str]) -> Vec<ModelDef> {
-    let with_brand = modules.contains(&"product_brand");
     MODULES
         .iter()
         .filter(|(module, _)| modules.contains(module))
         .flat_map(|(_, models)| models.iter())
         .map(|&(name, label, own)| {
-            let brand = (with_brand && matches!(name, "product.template" | "product.product"))
-                .then_some(BRAND_FIELD);
+            let added = EXTENSION_FIELDS
+                .iter()
+                .filter(move |(module, model, _, _)| *model == name && modules.contains(module))
+                .map(|&(_, _, field, kind)| (field, kind));
             model(
                 name,
                 label,
-                COMMON_FIELDS.iter().chain(own).copied().chain(brand),
+                COMMON_FIELDS.iter().chain(own).copied().chain(added),
             )
         })
         .collect()

@@ -235,6 +235,12 @@ fn compile_leaf(data: &Dataset, def: &ModelDef, item: &Value) -> Result<Expr, Or
     let (Some(path), Some(operator)) = (path.as_str(), operator.as_str()) else {
         return Err(OrmError::Value(format!("Invalid leaf {item}")));
     };
+    if !OPERATORS.contains(&operator) {
+        return Err(OrmError::Value(format!(
+            "Invalid leaf {}: the fake Odoo does not evaluate operator {operator:?}",
+            python_leaf(item)
+        )));
+    }
     let invalid = |field: &str, model: &str| {
         OrmError::Value(format!(
             "Invalid field {model}.{field} in leaf {}",
@@ -278,6 +284,24 @@ fn compile_leaf(data: &Dataset, def: &ModelDef, item: &Value) -> Result<Expr, Or
     }
     Err(OrmError::Value(format!("Invalid leaf {item}")))
 }
+
+/// The operators the fake evaluates (`child_of` and `parent_of` are not among them).
+const OPERATORS: &[&str] = &[
+    "=",
+    "!=",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "in",
+    "not in",
+    "like",
+    "not like",
+    "ilike",
+    "not ilike",
+    "=like",
+    "=ilike",
+];
 
 /// The leaf as Python prints a tuple, for Odoo's error text.
 fn python_leaf(item: &Value) -> String {

@@ -243,7 +243,9 @@ async fn xmlrpc(
             let (code, text) = match &error {
                 OrmError::AccessDenied => (3, error.message()),
                 OrmError::Access { .. } => (4, error.message()),
-                OrmError::MissingModel(_) | OrmError::User(_) => (2, error.message()),
+                OrmError::MissingModel(_) | OrmError::User(_) | OrmError::Validation(_) => {
+                    (2, error.message())
+                }
                 OrmError::Value(_) | OrmError::NoMethod { .. } => (1, traceback(&error)),
             };
             xml(encode_fault(code, &text))
@@ -301,7 +303,7 @@ async fn json2(
                     "werkzeug.exceptions.NotFound",
                     format!("404 Not Found: the method '{method}' does not exist on {model}"),
                 ),
-                OrmError::User(_) | OrmError::Value(_) => (
+                OrmError::User(_) | OrmError::Validation(_) | OrmError::Value(_) => (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     error.class(),
                     error.message(),

@@ -340,7 +340,11 @@ fn fields_get_describes_models_and_a_missing_module_is_typed() {
             .expect_err("no helpdesk");
         assert!(matches!(error, OdooError::MissingModel { .. }), "{error:?}");
     });
-    let with_helpdesk = FakeOdoo::builder().with_module("helpdesk").start();
+    // Optional modules: Helpdesk brings a model, sale_margin a field on another module's model.
+    let with_helpdesk = FakeOdoo::builder()
+        .with_module("helpdesk")
+        .with_module("sale_margin")
+        .start();
     let client = super::admin(&with_helpdesk, Protocol::JsonRpc);
     assert_eq!(
         client
@@ -348,6 +352,22 @@ fn fields_get_describes_models_and_a_missing_module_is_typed() {
             .expect("tickets"),
         3
     );
+    let margin = &client.fields_get("sale.order.line").expect("fields")["margin"];
+    assert_eq!(margin.kind, "monetary");
+    let lines = client
+        .search_read(
+            &Query::new("sale.order.line").domain(Domain::leaf(
+                "display_type",
+                Operator::Eq,
+                false,
+            )),
+            &["margin", "price_subtotal"],
+        )
+        .expect("lines with margin");
+    assert!(lines.iter().all(|line| {
+        let (margin, subtotal) = (line["margin"].as_f64(), line["price_subtotal"].as_f64());
+        matches!((margin, subtotal), (Some(m), Some(s)) if m > 0.0 && m < s)
+    }));
 }
 
 #[test]
@@ -366,6 +386,20 @@ fn an_invalid_field_in_a_domain_is_a_server_error_not_retried() {
             "{protocol:?}: {error}"
         );
         assert_eq!(fake.requests().len(), 1);
+        // An operator the fake does not evaluate is refused, never silently false.
+        let error = client
+            .search_count(&Query::new("product.category").domain(Domain::leaf(
+                "id",
+                Operator::ChildOf,
+                1,
+            )))
+            .expect_err("child_of");
+        assert!(
+            error
+                .to_string()
+                .contains("does not evaluate operator \"child_of\""),
+            "{error}"
+        );
     });
 }
 

@@ -178,3 +178,61 @@ fn the_generic_call_reaches_any_method_and_passes_nil() {
         assert!(!fake.requests().is_empty());
     });
 }
+
+#[test]
+fn a_missing_required_field_is_named_and_an_activity_needs_its_model() {
+    each_protocol(|protocol, fake| {
+        let client = super::admin(fake, protocol);
+        let error = client
+            .create("purchase.order", &record(json!({"origin": "no vendor"})))
+            .expect_err("partner_id is required");
+        assert!(matches!(error, OdooError::Server { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains("a mandatory field is not set")
+                && error.to_string().contains("Field: Partner (partner_id)"),
+            "{protocol:?}: {error}"
+        );
+
+        let model = client
+            .search(&Query::new("ir.model").domain(Domain::leaf(
+                "model",
+                Operator::Eq,
+                "purchase.order",
+            )))
+            .expect("ir.model");
+        let to_do = client
+            .search(&Query::new("mail.activity.type").domain(Domain::leaf(
+                "name",
+                Operator::Eq,
+                "To-Do",
+            )))
+            .expect("activity type");
+        let activity = client
+            .create(
+                "mail.activity",
+                &record(json!({"res_model_id": model[0], "res_id": 1, "activity_type_id": to_do[0],
+                               "summary": "Confirm the reorder", "date_deadline": "2026-12-01", "user_id": 2})),
+            )
+            .expect("activity");
+        let read = client
+            .read(
+                "mail.activity",
+                &[activity],
+                &["res_model_id", "date_deadline", "summary"],
+            )
+            .expect("read");
+        assert_eq!(
+            read[0]["res_model_id"][1],
+            json!("Purchase Order"),
+            "{protocol:?}"
+        );
+        assert_eq!(read[0]["date_deadline"], json!("2026-12-01"));
+        let error = client
+            .create(
+                "mail.activity",
+                &record(json!({"res_id": 1, "summary": "no model"})),
+            )
+            .expect_err("res_model_id is required");
+        assert!(error.to_string().contains("(res_model_id)"), "{error}");
+    });
+}
