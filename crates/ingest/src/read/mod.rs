@@ -9,6 +9,7 @@ mod header_row;
 mod kind;
 mod lines;
 mod sheet_table;
+mod xlsx_stream;
 mod zip_guard;
 
 use std::fs::File;
@@ -92,6 +93,7 @@ pub struct Table {
 enum Source {
     Csv(Box<csv_table::CsvTable>),
     Sheet(sheet_table::SheetTable),
+    Streamed(xlsx_stream::StreamedSheet),
 }
 
 impl Table {
@@ -101,6 +103,7 @@ impl Table {
         match &mut self.source {
             Source::Csv(table) => table.next_row(row, width),
             Source::Sheet(table) => Ok(table.next_row(row, width)),
+            Source::Streamed(sheet) => sheet.next_row(row, width),
         }
     }
 
@@ -109,6 +112,7 @@ impl Table {
         match &self.source {
             Source::Csv(table) => table.progress(),
             Source::Sheet(table) => table.progress(),
+            Source::Streamed(sheet) => sheet.progress(),
         }
     }
 }
@@ -131,7 +135,7 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<Table, IngestError> {
     match kind::sniff(&magic[..read]) {
         kind::Kind::Zip => {
             zip_guard::check(path, options.max_uncompressed_bytes)?;
-            sheet_table::open_xlsx(path, options)
+            xlsx_stream::open(path, options)
         }
         kind::Kind::Ole => sheet_table::open_xls(path, options),
         kind::Kind::Text => csv_table::open(path, size, options),

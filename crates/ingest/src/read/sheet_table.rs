@@ -1,6 +1,7 @@
-//! Workbooks (XLSX, XLS) through calamine: the sheet is the one asked for or the one whose
-//! header reads most like a sales table; merged cells take their value in every cell they
-//! cover; date cells become ISO dates.
+//! XLS workbooks through calamine (which reads an XLS whole; the format holds at most 65,536
+//! rows): the sheet is the one asked for or the one whose header reads most like a sales
+//! table; merged cells take their value in every cell they cover; date cells become ISO
+//! dates. The cell conversions and sheet rules here serve the XLSX stream too.
 
 use std::fmt::Write;
 use std::fs::File;
@@ -8,7 +9,7 @@ use std::io::BufReader;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use calamine::{Data, Dimensions, Range, Reader, Xls, Xlsx};
+use calamine::{Data, Dimensions, Range, Reader, Xls};
 
 use super::header_row::{self, HeaderRow};
 use super::{FileFormat, RawRow, ReadOptions, Source, Table, clean_headers};
@@ -21,16 +22,6 @@ pub(super) struct SheetTable {
     next: usize,
     /// The sheet row number (0-based) of the range's first row.
     first_row: u32,
-}
-
-pub(super) fn open_xlsx(path: &Path, options: &ReadOptions) -> Result<Table, IngestError> {
-    let (sheet, range, header) = guarded(|| {
-        let mut workbook: Xlsx<BufReader<File>> = calamine::open_workbook(path).map_err(damaged)?;
-        choose_sheet(&mut workbook, options, |workbook, name| {
-            workbook.merge_cells_by_sheet_name(name).map_err(damaged)
-        })
-    })?;
-    table(FileFormat::Xlsx { sheet }, range, header, options)
 }
 
 pub(super) fn open_xls(path: &Path, options: &ReadOptions) -> Result<Table, IngestError> {
@@ -64,7 +55,25 @@ fn damaged(error: impl std::fmt::Display) -> IngestError {
 /// this many rows: merging is a formatting habit of hand-made reports, and the exports of tens
 /// of thousands of rows that systems write have none. Headers are found without them anyway
 /// (a merged group is an empty cell to the right of its name, as in a CSV export).
-const MERGED_CELLS_UP_TO_ROWS: usize = 50_000;
+pub(super) const MERGED_CELLS_UP_TO_ROWS: usize = 50_000;
+
+/// The sheets to consider: the one asked for (named case-insensitively), or all.
+pub(super) fn wanted_sheets(
+    names: Vec<String>,
+    options: &ReadOptions,
+) -> Result<Vec<String>, IngestError> {
+    let Some(sheet) = &options.sheet else {
+        return Ok(names);
+    };
+    let found = names
+        .iter()
+        .find(|name| name.trim().eq_ignore_ascii_case(sheet.trim()))
+        .ok_or_else(|| IngestError::SheetNotFound {
+            sheet: sheet.clone(),
+            available: names.join(", "),
+        })?;
+    Ok(vec![found.clone()])
+}
 
 /// The sheet asked for, or else the sheet with data whose header scores best (the first on a
 /// tie); its merged cells then take their values.
@@ -76,20 +85,7 @@ fn choose_sheet<R: Reader<BufReader<File>>>(
 where
     R::Error: std::fmt::Display,
 {
-    let names = workbook.sheet_names();
-    let wanted: Vec<String> = match &options.sheet {
-        Some(sheet) => {
-            let found = names
-                .iter()
-                .find(|name| name.trim().eq_ignore_ascii_case(sheet.trim()))
-                .ok_or_else(|| IngestError::SheetNotFound {
-                    sheet: sheet.clone(),
-                    available: names.join(", "),
-                })?;
-            vec![found.clone()]
-        }
-        None => names,
-    };
+    let wanted = wanted_sheets(workbook.sheet_names(), options)?;
     let mut best: Option<(Chosen, bool)> = None;
     let mut any_rows = false;
     for name in wanted {
@@ -219,7 +215,7 @@ fn cell_text(cell: &Data) -> String {
 
 /// Writes a cell as the text a CSV export of it would hold; dates as ISO (`2025-01-31`, with
 /// the time when there is one).
-fn write_cell(cell: &Data, out: &mut String) {
+pub(super) fn write_cell(cell: &Data, out: &mut String) {
     // Writing to a String cannot fail.
     let _ = match cell {
         Data::Empty => Ok(()),

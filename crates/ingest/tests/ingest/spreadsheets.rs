@@ -322,3 +322,49 @@ pub fn sellout_bytes() -> Vec<u8> {
     let files = Files::new();
     std::fs::read(sellout_workbook(&files)).expect("read workbook")
 }
+
+/// A sheet longer than the stream's batches, with an empty row in it: every row arrives once,
+/// in order, with its sheet row number.
+#[test]
+fn a_long_sheet_streams_every_row_in_order() {
+    let files = Files::new();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, header) in (0u16..).zip(["Date", "SKU", "Qty", "Amount"]) {
+        sheet.write_string(0, column, header).expect("header");
+    }
+    let rows: u32 = 5000;
+    for index in 1..=rows {
+        if index == 2500 {
+            continue;
+        }
+        sheet.write_string(index, 0, "2025-01-31").expect("cell");
+        sheet
+            .write_string(index, 1, format!("SKU-{index}"))
+            .expect("cell");
+        sheet.write_number(index, 2, 1.0).expect("cell");
+        sheet
+            .write_number(index, 3, f64::from(index))
+            .expect("cell");
+    }
+    let path = save(workbook, files.path("long.xlsx"));
+    let mut table = open_ok(&path);
+    let read = crate::helpers::rows(&mut table);
+    assert_eq!(read.len(), rows as usize - 1);
+    let expected: Vec<u64> = (2..=u64::from(rows) + 1)
+        .filter(|line| *line != 2501)
+        .collect();
+    assert_eq!(
+        read.iter().map(|row| row.line).collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(
+        read[4998].cells,
+        strings(&["2025-01-31", "SKU-5000", "1", "5000"])
+    );
+    assert!(
+        (table.progress() - 1.0).abs() < 1e-9,
+        "{}",
+        table.progress()
+    );
+}
