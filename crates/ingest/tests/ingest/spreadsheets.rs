@@ -368,3 +368,24 @@ fn a_long_sheet_streams_every_row_in_order() {
         table.progress()
     );
 }
+
+/// A template sheet with the same header and no rows does not hide the sheet with the data.
+#[test]
+fn a_sheet_with_data_wins_over_an_empty_template() {
+    let files = Files::new();
+    let mut workbook = Workbook::new();
+    let template = workbook.add_worksheet().set_name("Template").expect("name");
+    for (column, header) in (0u16..).zip(HEADERS) {
+        template.write_string(0, column, header).expect("header");
+    }
+    sellout_sheet(workbook.add_worksheet().set_name("Week 5").expect("name"));
+    let path = save(workbook, files.path("template.xlsx"));
+    let mut table = open_ok(&path);
+    assert_eq!(
+        table.format,
+        FileFormat::Xlsx {
+            sheet: "Week 5".into()
+        }
+    );
+    assert_eq!(crate::helpers::rows(&mut table).len(), 2);
+}
