@@ -4,6 +4,7 @@
 //! runtime on its own thread, so that blocking tests and clients can use it.
 
 mod faults;
+mod filter;
 mod fixtures;
 mod orm;
 mod records;

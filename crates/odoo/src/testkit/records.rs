@@ -3,7 +3,7 @@
 //! values Odoo reads and writes.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value, json};
@@ -35,6 +35,43 @@ pub(crate) struct Table {
     pub def: Arc<ModelDef>,
     pub rows: Rows,
     pub next_id: i64,
+    /// `(write_date, id)` of every record, sorted; built on first use after a change.
+    write_dates: Mutex<Option<WriteDateIndex>>,
+}
+
+/// `(write_date in seconds, id)` pairs, sorted.
+pub(crate) type WriteDateIndex = Arc<Vec<(i64, i64)>>;
+
+impl Table {
+    /// The records in `write_date, id` order (no write_date last, as PostgreSQL sorts NULLs).
+    pub(crate) fn write_date_index(&self, column: usize) -> WriteDateIndex {
+        let mut cached = self
+            .write_dates
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        cached
+            .get_or_insert_with(|| {
+                let mut index: Vec<(i64, i64)> = self
+                    .rows
+                    .iter()
+                    .map(|(id, row)| match row[column] {
+                        Cell::DateTime(written) => (written, id),
+                        _ => (i64::MAX, id),
+                    })
+                    .collect();
+                index.sort_unstable();
+                Arc::new(index)
+            })
+            .clone()
+    }
+
+    /// Forgets the index after a change.
+    fn changed(&mut self) {
+        *self
+            .write_dates
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
 }
 
 /// Records stored flat: ids ascending, and their cells row after row in one vector, so that
@@ -109,6 +146,7 @@ impl Dataset {
                     rows: Rows::new(def.width()),
                     def: Arc::new(def),
                     next_id: 1,
+                    write_dates: Mutex::new(None),
                 };
                 (table.def.name, table)
             })
@@ -152,6 +190,7 @@ impl Dataset {
         let id = table.next_id;
         table.next_id += 1;
         table.rows.push(id, row);
+        table.changed();
         id
     }
 
@@ -226,6 +265,7 @@ impl Dataset {
     ) -> Result<(), OrmError> {
         let now = self.tick();
         let table = self.table_mut(model)?;
+        table.changed();
         let def = table.def.clone();
         let mut updates = Vec::new();
         for (name, value) in values {
@@ -254,6 +294,7 @@ impl Dataset {
     /// `unlink`: the records are gone.
     pub(crate) fn unlink(&mut self, model: &str, ids: &[i64]) -> Result<(), OrmError> {
         let table = self.table_mut(model)?;
+        table.changed();
         for id in ids {
             if !table.rows.remove(*id) {
                 return Err(missing_record(&table.def, *id));
