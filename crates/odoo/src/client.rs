@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::call::{Call, Query, Record};
 use crate::config::{OdooConfig, Protocol};
+use crate::domain::{Domain, Operator};
 use crate::error::{CallSite, OdooError};
 use crate::transport::{Http, json2, jsonrpc, xmlrpc};
 use crate::version::ServerVersion;
@@ -94,7 +95,19 @@ impl OdooClient {
             version,
             uid: 0,
         };
-        client.uid = client.authenticate()?;
+        client.uid = match client.authenticate() {
+            // JSON-2 takes API keys only; a password still opens JSON-RPC, which Odoo 19 to 21
+            // keep. An explicit JSON-2 choice is not second-guessed.
+            Err(OdooError::BadCredentials { .. })
+                if client.protocol == Protocol::Json2
+                    && client.config.protocol == Protocol::Auto =>
+            {
+                tracing::info!("JSON-2 refused the secret (not an API key?); trying JSON-RPC");
+                client.protocol = Protocol::JsonRpc;
+                client.authenticate()?
+            }
+            other => other?,
+        };
         Ok(Self {
             inner: Arc::new(client),
         })
@@ -139,6 +152,27 @@ impl OdooClient {
         reply
             .as_u64()
             .ok_or_else(|| OdooError::Protocol(format!("search_count returned {reply}")))
+    }
+
+    /// The technical names of the installed modules (`ir.module.module` in state
+    /// `installed`), for `analyst odoo check`.
+    pub fn installed_modules(&self) -> Result<Vec<String>, OdooError> {
+        let query = Query::new("ir.module.module")
+            .domain(Domain::leaf("state", Operator::Eq, "installed"))
+            .order("name asc");
+        let modules = self.search_read(&query, &["name"])?;
+        modules
+            .iter()
+            .map(|module| {
+                module
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        OdooError::Protocol(format!("a module without a name: {module:?}"))
+                    })
+            })
+            .collect()
     }
 
     /// `fields_get`: the model's fields. A model whose module is not installed is

@@ -73,18 +73,20 @@ impl FakeOdooBuilder {
     /// Generates the data and starts serving.
     pub fn start(self) -> FakeOdoo {
         let mut data = Dataset::new(schema::models(&self.modules));
-        fixtures::populate(&mut data, self.size);
+        fixtures::populate(&mut data, self.size, &self.modules);
         let users = vec![
             User {
                 uid: 2,
                 login: FakeOdoo::ADMIN_LOGIN.into(),
-                secret: FakeOdoo::ADMIN_KEY.into(),
+                api_key: FakeOdoo::ADMIN_KEY.into(),
+                password: FakeOdoo::ADMIN_PASSWORD.into(),
                 can_write: true,
             },
             User {
                 uid: 3,
                 login: FakeOdoo::READER_LOGIN.into(),
-                secret: FakeOdoo::READER_KEY.into(),
+                api_key: FakeOdoo::READER_KEY.into(),
+                password: FakeOdoo::READER_PASSWORD.into(),
                 can_write: false,
             },
         ];
@@ -139,12 +141,16 @@ impl FakeOdoo {
     pub const DATABASE: &'static str = "odoo";
     /// A user with every right (uid 2, as on a fresh Odoo).
     pub const ADMIN_LOGIN: &'static str = "admin";
-    /// The admin's API key (also accepted as password).
+    /// The admin's API key, which every protocol accepts.
     pub const ADMIN_KEY: &'static str = "c0ffee-admin-api-key-5e1f";
+    /// The admin's password: JSON-RPC and XML-RPC take it, JSON-2 does not.
+    pub const ADMIN_PASSWORD: &'static str = "admin-password-7c3d";
     /// A user who may read but not create, write or delete.
     pub const READER_LOGIN: &'static str = "reader";
     /// The reader's API key.
     pub const READER_KEY: &'static str = "c0ffee-reader-api-key-9a2b";
+    /// The reader's password.
+    pub const READER_PASSWORD: &'static str = "reader-password-1e8a";
 
     /// Options: version 17, small fixtures, default modules (no Helpdesk).
     pub fn builder() -> FakeOdooBuilder {
@@ -204,7 +210,7 @@ impl FakeOdoo {
         self.shared.controls.peak_in_flight()
     }
 
-    /// Changes a user's key (or password), as when a key is revoked.
+    /// Replaces a user's API key and password, as when a key is revoked.
     pub fn set_secret(&self, login: &str, secret: &str) {
         let mut users = self
             .shared
@@ -212,7 +218,8 @@ impl FakeOdoo {
             .write()
             .unwrap_or_else(PoisonError::into_inner);
         for user in users.iter_mut().filter(|user| user.login == login) {
-            user.secret = secret.to_owned();
+            user.api_key = secret.to_owned();
+            user.password = secret.to_owned();
         }
     }
 

@@ -68,13 +68,21 @@ impl OrmError {
     }
 }
 
-/// A user of the fake: login, key (or password), and whether it may write.
+/// A user of the fake: login, API key, password, and whether it may write.
 #[derive(Clone, Debug)]
 pub(crate) struct User {
     pub uid: i64,
     pub login: String,
-    pub secret: String,
+    pub api_key: String,
+    pub password: String,
     pub can_write: bool,
+}
+
+impl User {
+    /// Whether `secret` is this user's API key, or (when allowed) password.
+    pub(crate) fn accepts(&self, secret: &str, api_key_only: bool) -> bool {
+        secret == self.api_key || (!api_key_only && secret == self.password)
+    }
 }
 
 /// Parameter names of each method, to read positional `execute_kw` arguments by name.

@@ -109,6 +109,11 @@ const MODULES: &[(&str, &[ModelSpec])] = &[
         &[
             ("ir.model", "Models", &[("model", Char), ("name", Char)]),
             (
+                "ir.module.module",
+                "Module",
+                &[("name", Char), ("state", Selection)],
+            ),
+            (
                 "res.currency",
                 "Currency",
                 &[("name", Char), ("symbol", Char)],
@@ -457,6 +462,14 @@ const MODULES: &[(&str, &[ModelSpec])] = &[
         )],
     ),
 ];
+
+/// Every module the fake knows, installed or not.
+pub(crate) fn known_modules() -> impl Iterator<Item = &'static str> {
+    MODULES
+        .iter()
+        .map(|(module, _)| *module)
+        .chain(EXTENSION_FIELDS.iter().map(|(module, ..)| *module))
+}
 
 /// The modules installed unless a test says otherwise: all but Helpdesk.
 pub(crate) const DEFAULT_MODULES: &[&str] = &[

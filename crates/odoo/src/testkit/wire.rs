@@ -50,13 +50,21 @@ impl Shared {
         json!([self.major_version, 0, 0, "final", 0, ""])
     }
 
-    fn user_by_secret(&self, login: Option<&str>, uid: Option<i64>, secret: &str) -> Option<User> {
+    /// The user with this secret (and login or uid, when given); JSON-2 takes API keys only,
+    /// JSON-RPC and XML-RPC a password too.
+    fn user_by_secret(
+        &self,
+        login: Option<&str>,
+        uid: Option<i64>,
+        secret: &str,
+        api_key_only: bool,
+    ) -> Option<User> {
         self.users
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .iter()
             .find(|user| {
-                user.secret == secret
+                user.accepts(secret, api_key_only)
                     && login.is_none_or(|login| user.login == login)
                     && uid.is_none_or(|uid| user.uid == uid)
             })
@@ -127,12 +135,12 @@ impl Shared {
                 "protocol_version": 1,
             })),
             ("common", "login" | "authenticate", _) => Ok(self
-                .user_by_secret(Some(text(1)), None, text(2))
+                .user_by_secret(Some(text(1)), None, text(2), false)
                 .map_or(json!(false), |user| json!(user.uid))),
             ("object", "execute_kw", Some(call)) => {
                 let uid = args.get(1).and_then(Value::as_i64);
                 let user = self
-                    .user_by_secret(None, uid, text(2))
+                    .user_by_secret(None, uid, text(2), false)
                     .ok_or(OrmError::AccessDenied)?;
                 execute(&self.data, &user, &call.model, &call.method, &call.params)
             }
@@ -278,7 +286,7 @@ async fn json2(
         .and_then(|value| value.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, key)| key.trim().to_owned());
-    let user = key.and_then(|key| shared.user_by_secret(None, None, &key));
+    let user = key.and_then(|key| shared.user_by_secret(None, None, &key, true));
     let result = match user {
         Some(user) => execute(&shared.data, &user, &call.model, &call.method, &call.params),
         None => Err(OrmError::AccessDenied),

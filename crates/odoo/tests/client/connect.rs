@@ -136,3 +136,25 @@ fn the_secret_never_appears_in_errors_or_debug_output() {
         assert!(shown.contains("***"), "{shown}");
     }
 }
+
+#[test]
+fn a_password_opens_json_rpc_when_json_2_wants_an_api_key() {
+    let fake = FakeOdoo::builder().version(19).start();
+    let by_password = fake.config(FakeOdoo::ADMIN_LOGIN, FakeOdoo::ADMIN_PASSWORD);
+    let client = OdooClient::connect(by_password.clone()).expect("auto falls back");
+    assert_eq!((client.protocol(), client.uid()), (Protocol::JsonRpc, 2));
+    assert_eq!(
+        client
+            .search_count(&Query::new("res.company"))
+            .expect("count"),
+        2
+    );
+    let error = OdooClient::connect(with_protocol(by_password, Protocol::Json2))
+        .expect_err("JSON-2 takes API keys only");
+    assert!(
+        matches!(error, OdooError::BadCredentials { .. }),
+        "{error:?}"
+    );
+    let by_key = OdooClient::connect(fake.admin_config()).expect("key");
+    assert_eq!(by_key.protocol(), Protocol::Json2, "a key stays on JSON-2");
+}

@@ -444,3 +444,36 @@ fn a_deleted_record_drops_out_of_the_id_listing() {
         "{error}"
     );
 }
+
+#[test]
+fn installed_modules_are_listed() {
+    each_protocol(|protocol, fake| {
+        let modules = super::admin(fake, protocol)
+            .installed_modules()
+            .expect("modules");
+        for module in [
+            "base",
+            "point_of_sale",
+            "product_brand",
+            "purchase",
+            "sale",
+            "stock",
+        ] {
+            assert!(
+                modules.iter().any(|m| m == module),
+                "{protocol:?}: {module} in {modules:?}"
+            );
+        }
+        assert!(
+            !modules
+                .iter()
+                .any(|m| m == "helpdesk" || m == "sale_margin"),
+            "{modules:?}"
+        );
+    });
+    let with_helpdesk = FakeOdoo::builder().with_module("helpdesk").start();
+    let modules = super::admin(&with_helpdesk, Protocol::XmlRpc)
+        .installed_modules()
+        .expect("modules");
+    assert!(modules.contains(&"helpdesk".to_owned()));
+}
