@@ -7,8 +7,9 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use super::orm::OrmError;
-use super::records::{Cell, Dataset, Table, parse_date, parse_datetime};
+use super::records::{Dataset, parse_date, parse_datetime};
 use super::schema::{FieldKind, ModelDef};
+use super::table::{Cell, Table};
 
 /// A compiled domain, ready to test records.
 pub(crate) struct Filter(Expr);

@@ -10,6 +10,7 @@ mod orm;
 mod records;
 mod schema;
 mod search;
+mod table;
 mod wire;
 
 use std::sync::{Arc, PoisonError, RwLock};

@@ -1,134 +1,15 @@
-//! The fake's in-memory records: one compact row of cells per record (24 bytes a cell, ids as
-//! keys), so that a million order lines fit; and the conversions between cells and the JSON
-//! values Odoo reads and writes.
+//! The fake's data set: every model's table, the ORM's writes on it (create with one2many
+//! lines, write, unlink, required fields), records rendered as Odoo reads them, and the
+//! conversions between cells and JSON values.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value, json};
 
 use super::orm::OrmError;
 use super::schema::{FieldKind, ModelDef, REQUIRED, field_label};
-
-/// One stored value.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Cell {
-    /// Odoo's `false` for an empty char, date or many2one.
-    Empty,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Text(Box<str>),
-    /// A many2one: the target's id.
-    Link(i64),
-    /// A many2many: the targets' ids.
-    Links(Box<[i64]>),
-    /// Days since 1970-01-01.
-    Date(i32),
-    /// Seconds since 1970-01-01 00:00:00 UTC.
-    DateTime(i64),
-}
-
-/// The records of one model, by id.
-pub(crate) struct Table {
-    pub def: Arc<ModelDef>,
-    pub rows: Rows,
-    pub next_id: i64,
-    /// `(write_date, id)` of every record, sorted; built on first use after a change.
-    write_dates: Mutex<Option<WriteDateIndex>>,
-}
-
-/// `(write_date in seconds, id)` pairs, sorted.
-pub(crate) type WriteDateIndex = Arc<Vec<(i64, i64)>>;
-
-impl Table {
-    /// The records in `write_date, id` order (no write_date last, as PostgreSQL sorts NULLs).
-    pub(crate) fn write_date_index(&self, column: usize) -> WriteDateIndex {
-        let mut cached = self
-            .write_dates
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        cached
-            .get_or_insert_with(|| {
-                let mut index: Vec<(i64, i64)> = self
-                    .rows
-                    .iter()
-                    .map(|(id, row)| match row[column] {
-                        Cell::DateTime(written) => (written, id),
-                        _ => (i64::MAX, id),
-                    })
-                    .collect();
-                index.sort_unstable();
-                Arc::new(index)
-            })
-            .clone()
-    }
-
-    /// Forgets the index after a change.
-    fn changed(&mut self) {
-        *self
-            .write_dates
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner) = None;
-    }
-}
-
-/// Records stored flat: ids ascending, and their cells row after row in one vector, so that
-/// a search scans memory in order instead of chasing a pointer per record.
-pub(crate) struct Rows {
-    ids: Vec<i64>,
-    cells: Vec<Cell>,
-    width: usize,
-}
-
-impl Rows {
-    fn new(width: usize) -> Self {
-        Self {
-            ids: Vec::new(),
-            cells: Vec::new(),
-            width,
-        }
-    }
-
-    /// Appends a record; ids are handed out in increasing order.
-    fn push(&mut self, id: i64, row: Vec<Cell>) {
-        self.ids.push(id);
-        self.cells.extend(row);
-    }
-
-    fn position(&self, id: i64) -> Option<usize> {
-        self.ids.binary_search(&id).ok()
-    }
-
-    pub(crate) fn get(&self, id: i64) -> Option<&[Cell]> {
-        let at = self.position(id)? * self.width;
-        Some(&self.cells[at..at + self.width])
-    }
-
-    fn get_mut(&mut self, id: i64) -> Option<&mut [Cell]> {
-        let at = self.position(id)? * self.width;
-        Some(&mut self.cells[at..at + self.width])
-    }
-
-    fn remove(&mut self, id: i64) -> bool {
-        let Some(position) = self.position(id) else {
-            return false;
-        };
-        self.ids.remove(position);
-        let at = position * self.width;
-        self.cells.drain(at..at + self.width);
-        true
-    }
-
-    /// Every record, by id.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (i64, &[Cell])> {
-        self.ids
-            .iter()
-            .copied()
-            .zip(self.cells.chunks_exact(self.width))
-    }
-}
+use super::table::{Cell, Table};
 
 /// Every model's records.
 pub(crate) struct Dataset {
@@ -142,12 +23,7 @@ impl Dataset {
         let tables = models
             .into_iter()
             .map(|def| {
-                let table = Table {
-                    rows: Rows::new(def.width()),
-                    def: Arc::new(def),
-                    next_id: 1,
-                    write_dates: Mutex::new(None),
-                };
+                let table = Table::new(def);
                 (table.def.name, table)
             })
             .collect();

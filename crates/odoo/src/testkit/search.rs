@@ -9,8 +9,9 @@ use serde_json::Value;
 
 use super::filter::{Filter, Scalar, scalar};
 use super::orm::OrmError;
-use super::records::{Cell, Dataset, Table};
+use super::records::Dataset;
 use super::schema::{FieldKind, ModelDef};
+use super::table::{Cell, Table};
 
 /// The ids matching `domain` in `order`, paged.
 pub(crate) struct SearchSpec<'a> {
