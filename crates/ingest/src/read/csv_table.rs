@@ -100,6 +100,7 @@ pub(super) fn open(path: &Path, size: u64, options: &ReadOptions) -> Result<Tabl
                 detail: "the header row could not be read again".into(),
             });
         }
+        lines.start_line(reader.position().byte(), record.as_slice().as_bytes());
     }
     Ok(Table {
         format: FileFormat::Csv {
@@ -162,7 +163,7 @@ fn parse_sample(
     while rows.len() < SAMPLE_RECORDS
         && reader
             .read_record(&mut record)
-            .map_err(|error| csv_error(&error))?
+            .map_err(|error| csv_error(&error, &lines))?
     {
         let line = lines.start_line(reader.position().byte(), record.as_slice().as_bytes());
         if record.len() > max_columns {
@@ -189,9 +190,10 @@ fn no_header(rows: &[(u64, Vec<String>)]) -> IngestError {
     IngestError::NoHeader { detail }
 }
 
-fn csv_error(error: &csv::Error) -> IngestError {
+/// A record the csv reader could not read, on the line after the last one read.
+fn csv_error(error: &csv::Error, lines: &Lines) -> IngestError {
     IngestError::Malformed {
-        line: error.position().map_or(0, csv::Position::line),
+        line: lines.after_last_record(),
         detail: error.to_string(),
     }
 }
@@ -199,11 +201,8 @@ fn csv_error(error: &csv::Error) -> IngestError {
 impl CsvTable {
     pub(super) fn next_row(&mut self, row: &mut RawRow, width: usize) -> Result<bool, IngestError> {
         loop {
-            if !self
-                .reader
-                .read_record(&mut self.record)
-                .map_err(|e| csv_error(&e))?
-            {
+            let read = self.reader.read_record(&mut self.record);
+            if !read.map_err(|error| csv_error(&error, &self.lines))? {
                 return Ok(false);
             }
             let line = self.lines.start_line(

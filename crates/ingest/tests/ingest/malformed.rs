@@ -102,3 +102,22 @@ fn a_missing_file_names_its_path() {
     let error = open_err(&path);
     assert!(error.to_string().contains("nowhere.csv"), "{error}");
 }
+
+/// A quote opened and never closed would make the rest of the file one cell: reading stops
+/// at a bound, naming the line and the likely cause.
+#[test]
+fn a_quote_never_closed_stops_at_a_bound() {
+    let files = Files::new();
+    let mut text = String::from("Date,SKU,Qty\n31/01/2025,A,1\n31/01/2025,\"B,2\n");
+    let filler = "31/01/2025,C,3\n".repeat(1_300_000);
+    text.push_str(&filler);
+    let mut table = crate::helpers::open_ok(&files.write("unclosed.csv", text));
+    let mut row = analyst_ingest::RawRow::default();
+    assert!(table.next_row(&mut row).expect("first row"));
+    let error = table.next_row(&mut row).expect_err("the unclosed quote");
+    assert!(
+        matches!(error, IngestError::Malformed { line: 3, .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("never closed"), "{error}");
+}
