@@ -81,7 +81,8 @@ impl OdooClient {
             }
             Protocol::Auto => match json2::version(&http) {
                 Ok(version) if version.has_json2() => (Protocol::Json2, version),
-                Ok(_) | Err(OdooError::Server { status: 404, .. }) => {
+                // Before 19 there is no /web/version (404), or a page that is not its JSON.
+                Ok(_) | Err(OdooError::Server { status: 404, .. } | OdooError::Protocol(_)) => {
                     (Protocol::JsonRpc, common_version_jsonrpc(&http, &site)?)
                 }
                 Err(error) => return Err(error),

@@ -55,7 +55,8 @@ pub struct OdooConfig {
     pub protocol: Protocol,
     /// Timeout of one HTTP request.
     pub timeout: Duration,
-    /// Extra attempts after a 5xx reply, a timeout or a connection error.
+    /// Extra attempts after a 5xx reply, a timeout or a connection error, for calls that
+    /// change nothing (a create or write whose reply was lost may have committed).
     pub retries: u32,
     /// Wait before the first retry; doubled for each further one.
     pub retry_backoff: Duration,

@@ -123,6 +123,30 @@ pub(crate) struct CallSite<'a> {
     pub database: &'a str,
 }
 
+/// Methods that change nothing, so that repeating one after a lost reply is harmless.
+const READ_METHODS: &[&str] = &[
+    "version",
+    "login",
+    "authenticate",
+    "search_read",
+    "search",
+    "search_count",
+    "read",
+    "fields_get",
+    "context_get",
+    "read_group",
+    "name_search",
+];
+
+impl CallSite<'_> {
+    /// Whether a transient failure may be retried: only for methods that change nothing. A
+    /// `create` whose reply was lost may have committed; the caller decides (the write-back
+    /// looks its reference up before creating again).
+    pub(crate) fn may_retry(&self) -> bool {
+        READ_METHODS.contains(&self.method)
+    }
+}
+
 impl Fault {
     /// Maps the fault onto a typed error. Odoo's XML-RPC codes: 1 application error, 2 user
     /// error or warning, 3 access denied (credentials), 4 access error (rights).

@@ -1,5 +1,6 @@
 //! Retries with exponential backoff for transient failures (5xx, timeouts, connection
-//! errors); credentials, rights and faults are answers, never retried.
+//! errors) of calls that change nothing; credentials, rights and faults are answers, never
+//! retried, and a create or write is never repeated behind its caller's back.
 
 use std::time::Duration;
 

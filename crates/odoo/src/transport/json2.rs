@@ -27,6 +27,7 @@ pub(crate) fn call(
             ("Authorization", authorization.as_str()),
             ("X-Odoo-Database", site.database),
         ],
+        site.may_retry(),
     )?;
     if reply.status == 200 {
         return parse(&reply);

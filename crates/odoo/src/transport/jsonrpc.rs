@@ -20,7 +20,13 @@ pub(crate) fn call(
         "id": http.next_id(),
         "params": {"service": service, "method": method, "args": args},
     });
-    let reply = http.post("/jsonrpc", "application/json", &body.to_string(), &[])?;
+    let reply = http.post(
+        "/jsonrpc",
+        "application/json",
+        &body.to_string(),
+        &[],
+        site.may_retry(),
+    )?;
     if reply.status != 200 {
         return Err(unexpected_status(&reply));
     }

@@ -60,16 +60,17 @@ impl Http {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// `POST path` with a body, retried on transient failures.
+    /// `POST path` with a body; retried on transient failures when `may_retry`.
     pub(crate) fn post(
         &self,
         path: &str,
         content_type: &str,
         body: &str,
         headers: &[(&str, &str)],
+        may_retry: bool,
     ) -> Result<Reply, OdooError> {
         let url = format!("{}{path}", self.base_url);
-        self.send(&url, || {
+        self.send(&url, may_retry, || {
             let mut request = self
                 .client
                 .post(&url)
@@ -85,11 +86,16 @@ impl Http {
     /// `GET path`, retried on transient failures.
     pub(crate) fn get(&self, path: &str) -> Result<Reply, OdooError> {
         let url = format!("{}{path}", self.base_url);
-        self.send(&url, || self.client.get(&url))
+        self.send(&url, true, || self.client.get(&url))
     }
 
-    fn send(&self, url: &str, request: impl Fn() -> RequestBuilder) -> Result<Reply, OdooError> {
-        self.retry.run(|| {
+    fn send(
+        &self,
+        url: &str,
+        may_retry: bool,
+        request: impl Fn() -> RequestBuilder,
+    ) -> Result<Reply, OdooError> {
+        let attempt = || {
             // The permit is held for one attempt only, never while backing off.
             let _permit = self.limit.acquire();
             let response = request()
@@ -107,7 +113,12 @@ impl Http {
                 });
             }
             Ok(Reply { status, body })
-        })
+        };
+        if may_retry {
+            self.retry.run(attempt)
+        } else {
+            attempt()
+        }
     }
 
     fn transport_error(&self, url: &str, error: &reqwest::Error) -> OdooError {

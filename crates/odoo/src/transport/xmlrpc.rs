@@ -17,7 +17,13 @@ pub(crate) fn call(
 ) -> Result<Value, OdooError> {
     let params: Vec<XmlValue> = params.iter().map(XmlValue::from_json).collect();
     let body = encode_call(method, &params);
-    let reply = http.post(&format!("/xmlrpc/2/{endpoint}"), "text/xml", &body, &[])?;
+    let reply = http.post(
+        &format!("/xmlrpc/2/{endpoint}"),
+        "text/xml",
+        &body,
+        &[],
+        site.may_retry(),
+    )?;
     if reply.status != 200 {
         return Err(unexpected_status(&reply));
     }

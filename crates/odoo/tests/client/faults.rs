@@ -158,3 +158,49 @@ fn concurrent_requests_stay_within_the_limit() {
     });
     assert_eq!(fake.peak_in_flight(), 2, "two at once, never more");
 }
+
+#[test]
+fn a_create_is_never_retried_after_a_lost_reply() {
+    each_protocol(|protocol, fake| {
+        let mut config = with_protocol(fake.admin_config(), protocol);
+        config.retries = 3;
+        config.timeout = Duration::from_millis(300);
+        let client = OdooClient::connect(config).expect("connect");
+        let values: Record =
+            serde_json::from_value(serde_json::json!({"partner_id": 13})).expect("values");
+        fake.clear_requests();
+        fake.inject(Fault::ServerError, 0, 1);
+        let error = client
+            .create("purchase.order", &values)
+            .expect_err("500 on create");
+        assert!(
+            matches!(error, OdooError::Server { status: 500, .. }),
+            "{protocol:?}: {error:?}"
+        );
+        fake.inject(Fault::Slow(Duration::from_secs(2)), 0, 1);
+        let error = client
+            .create("purchase.order", &values)
+            .expect_err("no reply in time");
+        assert!(
+            matches!(error, OdooError::Timeout { .. }),
+            "{protocol:?}: {error:?}"
+        );
+        let creates = fake
+            .requests()
+            .iter()
+            .filter(|r| r.method.as_deref() == Some("create"))
+            .count();
+        assert_eq!(
+            creates, 2,
+            "{protocol:?}: one request per create, never repeated"
+        );
+        // Reads are still retried on the same client.
+        fake.inject(Fault::ServerError, 0, 1);
+        assert_eq!(
+            client
+                .search_count(&Query::new("res.company"))
+                .expect("retried"),
+            2
+        );
+    });
+}
