@@ -2,7 +2,8 @@
  * AI Analyst — browser UI.
  *
  * One page, three views (sign in, forced password change, chat, which also holds the Exports
- * page at #exports and the Proposals page at #proposals), no framework and no build step.
+ * page at #exports, the Proposals page at #proposals and the Uploads page at #uploads), no
+ * framework and no build step.
  * Everything from the user or the server is inserted with textContent, never HTML, and the
  * server's chart SVG is shown through a blob: image so it can never run script in the page.
  * The server's Content-Security-Policy forbids inline script and inline style attributes, so
@@ -28,6 +29,11 @@
     objectUrls: new Set(),   // chart blob: URLs of the current thread, revoked on clear
     exportsTimer: null,      // the Exports page's refresh while an export runs
     proposalsEpoch: 0,       // bumped on each Proposals page load, to drop stale lists
+    uploadsEpoch: 0,         // bumped on each Uploads page load (and sign-out), to drop stale lists
+    uploadsTimer: null,      // the Uploads page's refresh while a batch loads
+    profilesEpoch: 0,        // the same for the Uploads page's list of vendor formats
+    uploadFiles: [],         // files chosen or dropped, not sent yet
+    uploadSending: false,    // the chosen files are being sent
   };
 
   const $ = (id) => document.getElementById(id);
@@ -118,14 +124,16 @@
   }
 
   /**
-   * Sends a JSON request and returns the parsed body (null for 204). Failures become an
-   * ApiError carrying the server's friendly `error.message`, never raw JSON.
+   * Sends a JSON request (or a multipart one, when `body` is FormData) and returns the parsed
+   * body (null for 204). Failures become an ApiError carrying the server's friendly
+   * `error.message`, never raw JSON.
    * A 401 after sign-in means the session ended: we go back to the sign-in view.
    */
   async function request(method, path, body, { retryCsrf = true } = {}) {
     const headers = { Accept: 'application/json' };
+    const multipart = body instanceof FormData;   // the browser writes its Content-Type
     if (method !== 'GET') {
-      headers['Content-Type'] = 'application/json';
+      if (!multipart) headers['Content-Type'] = 'application/json';
       if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
     }
     let response;
@@ -134,7 +142,7 @@
         method,
         headers,
         credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined || multipart ? body : JSON.stringify(body),
       });
     } catch (_) {
       throw new ApiError(0, 'network', 'Could not reach the server. Check your connection and try again.');
@@ -215,6 +223,11 @@
     rejectProposal: (reference, reason) =>
       request('POST', `/ai_analyst/proposal/${encodeURIComponent(reference)}/reject`, { reason }),
     executeProposal: (reference) => request('POST', `/ai_analyst/proposal/${encodeURIComponent(reference)}/execute`, {}),
+    sendUpload: (form) => request('POST', '/api/v1/uploads', form),
+    uploads: () => request('GET', '/api/v1/uploads'),
+    upload: (id) => request('GET', `/api/v1/uploads/${encodeURIComponent(id)}`),
+    mapUpload: (id, body) => request('POST', `/api/v1/uploads/${encodeURIComponent(id)}/mapping`, body),
+    uploadProfiles: () => request('GET', '/api/v1/upload-profiles'),
   };
 
   /* ====================================================================================
@@ -275,6 +288,7 @@
     state.proposalsEpoch += 1;
     $('conversations').replaceChildren();
     $('proposals-list').replaceChildren();
+    resetUploads();
   }
 
   /** Disables a submit button while its request runs, with a label saying so. */
@@ -1286,15 +1300,16 @@
     (again || fallback).focus();
   }
 
-  /* ---------- Pages beside the chat (#exports, #proposals) ---------- */
+  /* ---------- Pages beside the chat (#exports, #proposals, #uploads) ---------- */
 
   /** The pages beside the chat: their panel, header link, heading and loader. */
   const PAGES = {
     exports: { panel: 'exports-panel', link: 'exports-link', heading: 'exports-title', title: 'Exports', load: () => loadExports() },
     proposals: { panel: 'proposals-panel', link: 'proposals-link', heading: 'proposals-title', title: 'Proposals', load: () => loadProposals() },
+    uploads: { panel: 'uploads-panel', link: 'uploads-link', heading: 'uploads-title', title: 'Uploads', load: () => loadUploadsPage() },
   };
 
-  /** Shows the chat or a page from the address (#exports, #proposals), so Back works. */
+  /** Shows the chat or a page from the address (#exports, #proposals, #uploads), so Back works. */
   function route() {
     const name = window.location.hash.slice(1);
     showPanel(Object.prototype.hasOwnProperty.call(PAGES, name) ? name : 'chat');
@@ -1320,6 +1335,7 @@
     document.title = page ? `${page.title} · AI Analyst` : 'AI Analyst';
     closeDrawer(false);
     if (name !== 'exports') stopExportsRefresh();
+    if (name !== 'uploads') stopUploadsRefresh();
     if (page) {
       $(page.heading).focus();
       page.load();
@@ -1979,6 +1995,698 @@
   }
 
   /* ====================================================================================
+   * Uploads: sales files sent by data managers, their batches, and the mapping of a new format
+   * ==================================================================================== */
+
+  const UPLOAD_STATES = {
+    sending: 'Sending', queued: 'Queued', running: 'Loading', needs_mapping: 'Needs mapping',
+    loaded: 'Loaded', checked: 'Checked', rejected: 'Rejected', failed: 'Failed', duplicate: 'Duplicate',
+  };
+  const UPLOAD_POLL_MS = 1000;             // a batch's state, every second while it loads…
+  const UPLOAD_POLL_MAX_MS = 3000;         // …then every few seconds after UPLOAD_SLOW_AFTER_MS
+  const UPLOAD_SLOW_AFTER_MS = 60000;
+  const UPLOADS_REFRESH_MS = 2000;         // the past uploads, while one of them loads
+  const MAX_PROFILE_NAME = 80;
+  const CHANNELS = { wholesale: 'Sell-out (wholesale)', marketplace: 'Marketplace orders', online: 'Web shop orders' };
+
+  /**
+   * The canonical fields a file's columns map to. `need` groups the fields of which a row needs
+   * one (a date, a product key, a quantity and an amount); the others are optional.
+   */
+  const UPLOAD_FIELDS = [
+    { field: 'date', label: 'Date', need: 'date' },
+    { field: 'sku', label: 'SKU', need: 'product' },
+    { field: 'barcode', label: 'Barcode', need: 'product' },
+    { field: 'product_name', label: 'Product name', need: 'product' },
+    { field: 'quantity', label: 'Quantity', need: 'quantity' },
+    { field: 'net_amount', label: 'Net amount', need: 'amount' },
+    { field: 'gross_amount', label: 'Gross amount', need: 'amount' },
+    { field: 'unit_price', label: 'Unit price', need: 'amount' },
+    { field: 'store_code', label: 'Store code' },
+    { field: 'store_name', label: 'Store name' },
+    { field: 'brand', label: 'Brand' },
+    { field: 'category', label: 'Category' },
+    { field: 'subcategory', label: 'Subcategory' },
+    { field: 'discount', label: 'Discount' },
+    { field: 'customer', label: 'Customer' },
+    { field: 'order_ref', label: 'Order reference' },
+  ];
+  /** What each need is called when it is missing, and the legend of its group. */
+  const UPLOAD_NEEDS = {
+    date: { missing: 'the date' },
+    product: { missing: 'a product (SKU, barcode or name)', legend: 'Product: at least one of' },
+    quantity: { missing: 'the quantity' },
+    amount: { missing: 'an amount (net, gross or unit price)', legend: 'Amount: at least one of' },
+  };
+
+  const isUploadRunning = (batch) => ['sending', 'queued', 'running'].includes(batch.state);
+  const plural = (n, word) => `${NUM.integer.format(n)} ${word}${n === 1 ? '' : 's'}`;
+
+  /* ---------- Choosing and sending files ---------- */
+
+  function bindUploads() {
+    $('uploads-refresh').addEventListener('click', () => loadUploadsPage());
+    $('upload-form').addEventListener('submit', onUploadSubmit);
+    $('upload-files').addEventListener('change', (event) => {
+      addUploadFiles(event.target.files);
+      event.target.value = '';   // the same file may be chosen again after it is removed
+    });
+    // A file dropped anywhere on the Uploads page joins the list (the browser would open it
+    // instead of the page otherwise); the drop zone lights up while files are dragged.
+    const zone = $('upload-drop');
+    const carriesFiles = (event) => !$('uploads-panel').hidden && !$('view-chat').hidden
+      && event.dataTransfer && Array.from(event.dataTransfer.types || []).includes('Files');
+    window.addEventListener('dragover', (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+      zone.classList.add('is-dragging');
+    });
+    window.addEventListener('dragleave', (event) => {
+      if (!event.relatedTarget) zone.classList.remove('is-dragging');   // left the window
+    });
+    window.addEventListener('drop', (event) => {
+      zone.classList.remove('is-dragging');
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      addUploadFiles(event.dataTransfer.files);
+    });
+  }
+
+  /** Adds files to the list to send (once each), and says how many are ready. */
+  function addUploadFiles(fileList) {
+    const files = Array.from(fileList || []);
+    if (!files.length) return;
+    const same = (a, b) => a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+    for (const file of files) {
+      if (!state.uploadFiles.some((chosen) => same(chosen, file))) state.uploadFiles.push(file);
+    }
+    $('upload-error').textContent = '';
+    renderChosenFiles();
+    announce(`${plural(state.uploadFiles.length, 'file')} ready to upload.`);
+  }
+
+  /** The files to send, each with a Remove button; the submit button counts them. */
+  function renderChosenFiles() {
+    const list = $('upload-chosen');
+    const files = state.uploadFiles;
+    keepingFocus(list, $('upload-files'), () => list.replaceChildren(...files.map((file, index) => {
+      const remove = el('button', { type: 'button', className: 'btn btn-ghost btn-small upload-remove', textContent: 'Remove' });
+      remove.setAttribute('aria-label', `Remove ${file.name}`);
+      remove.dataset.focusKey = `remove-${index}`;
+      remove.addEventListener('click', () => {
+        state.uploadFiles.splice(index, 1);
+        renderChosenFiles();
+        // The next file's button (the same key after the re-render), else the file input.
+        const next = list.querySelector(`[data-focus-key="remove-${Math.min(index, state.uploadFiles.length - 1)}"]`);
+        (next || $('upload-files')).focus();
+      });
+      return el('li', { className: 'upload-chosen-file' }, [
+        el('span', { className: 'upload-chosen-name', textContent: file.name }),
+        el('span', { className: 'upload-chosen-size', textContent: formatBytes(file.size) || '0 bytes' }),
+        remove,
+      ]);
+    })));
+    list.hidden = files.length === 0;
+    if (!state.uploadSending) {
+      $('upload-submit').textContent = files.length > 1 ? `Upload ${plural(files.length, 'file')}` : 'Upload';
+    }
+  }
+
+  /**
+   * Sends each chosen file in its own request, so one refused file (too large, unreadable)
+   * does not hold back the others; each gets a card that follows its batch.
+   */
+  async function onUploadSubmit(event) {
+    event.preventDefault();
+    if (state.uploadSending) return;
+    const error = $('upload-error');
+    error.textContent = '';
+    const files = state.uploadFiles.slice();
+    if (!files.length) {
+      error.textContent = 'Choose or drop at least one file to upload.';
+      $('upload-files').focus();
+      return;
+    }
+    const options = {};
+    if ($('upload-profile').value) options.profile = $('upload-profile').value;
+    if ($('upload-dry-run').checked) options.dry_run = true;
+    const button = $('upload-submit');
+    // aria-disabled rather than disabled: a disabled button would drop the focus.
+    state.uploadSending = true;
+    button.setAttribute('aria-disabled', 'true');
+    button.setAttribute('aria-busy', 'true');
+    button.textContent = 'Uploading…';
+    const trackers = files.map((file) => uploadTracker({ file_name: file.name, size_bytes: file.size, state: 'sending' }));
+    $('upload-cards').prepend(...trackers.map((tracker) => tracker.card));
+    state.uploadFiles = [];
+    renderChosenFiles();
+    announce(`Uploading ${plural(files.length, 'file')}…`);
+    try {
+      for (const [index, file] of files.entries()) {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        if (Object.keys(options).length) form.append('options', JSON.stringify(options));
+        try {
+          const data = await api.sendUpload(form);
+          if (!trackers[index].card.isConnected) return;   // signed out meanwhile
+          const batch = data && Array.isArray(data.batches) ? data.batches[0] : null;
+          if (!batch) throw new ApiError(0, null, 'The server did not say what became of the file. Refresh the list to see it.');
+          trackers[index].show(batch);
+          trackers[index].follow();
+        } catch (err) {
+          if (err.status === 401) return;
+          if (err.status === 403 && err.code !== 'csrf') {
+            // Not an uploader: nothing goes. Say so once, by the form, and keep the files.
+            for (const tracker of trackers) tracker.card.remove();
+            state.uploadFiles = files;
+            error.textContent = `${err.message} Ask an administrator to add you to it.`;
+            return;
+          }
+          trackers[index].fail(err.message);
+        }
+      }
+      // Keyboard users land on the first card (with its mapping form, if it needs one).
+      if (document.activeElement === button && trackers[0].card.isConnected) trackers[0].card.focus();
+      loadUploads();
+    } finally {
+      state.uploadSending = false;
+      button.removeAttribute('aria-disabled');
+      button.removeAttribute('aria-busy');
+      renderChosenFiles();
+    }
+  }
+
+  /* ---------- A batch's card: its progress, counts, error report and mapping ---------- */
+
+  /**
+   * The card of one file: "sending", then its batch, polled every second until the import
+   * ends; a batch that needs a mapping shows the mapping form, and follows the import again
+   * once it is sent. Returns {card, show(batch), follow(), fail(message)}.
+   */
+  function uploadTracker(initial) {
+    const titleId = uniqueId('upload-title');
+    const card = el('section', { className: 'upload-card', tabIndex: -1, attrs: { 'aria-labelledby': titleId } });
+    const ui = { batch: initial, problem: '', following: false };
+
+    function render() {
+      card.dataset.state = ui.batch.state;
+      if (ui.batch.id !== undefined) card.dataset.batchId = String(ui.batch.id);
+      card.setAttribute('aria-busy', String(isUploadRunning(ui.batch)));
+      keepingFocus(card, card, () => card.replaceChildren(...uploadCardParts(ui, titleId, tracker).filter(Boolean)));
+    }
+
+    const tracker = {
+      card,
+      show(batch) {
+        ui.batch = batch;
+        render();
+      },
+      fail(message) {
+        ui.batch = { ...ui.batch, state: 'failed', message };
+        render();
+        announce(`${ui.batch.file_name} was not uploaded. ${message}`);
+      },
+      /** Polls while the batch is queued or loading; says how it ended. */
+      async follow() {
+        if (ui.following) return;
+        ui.following = true;
+        const started = Date.now();
+        try {
+          while (isUploadRunning(ui.batch)) {
+            await sleep(Date.now() - started > UPLOAD_SLOW_AFTER_MS ? UPLOAD_POLL_MAX_MS : UPLOAD_POLL_MS);
+            if (!card.isConnected) return;
+            try {
+              const batch = await api.upload(ui.batch.id);
+              if (ui.problem || JSON.stringify(batch) !== JSON.stringify(ui.batch)) {
+                ui.problem = '';
+                tracker.show(batch);
+              }
+            } catch (err) {
+              if (err.status === 401 || !card.isConnected) return;
+              if (err.status === 403 || err.status === 404) {
+                ui.problem = err.status === 404 ? 'This upload is no longer visible to you.' : err.message;
+                render();
+                return;
+              }
+              // Network or server trouble: keep trying.
+            }
+          }
+          const outcome = uploadOutcome(ui.batch);
+          if ($('uploads-panel').hidden) toast(outcome);
+          else announce(outcome);
+          loadUploads();
+        } finally {
+          ui.following = false;
+        }
+      },
+      /** Posts the mapping (and channel, and profile name) of a batch; the import starts again. */
+      async map(form) {
+        const submit = form.querySelector('.mapping-submit');
+        if (submit.getAttribute('aria-disabled') === 'true') return;
+        const error = form.querySelector('.mapping-error');
+        const selects = Array.from(form.querySelectorAll('select.mapping-select'));
+        const mapping = {};
+        for (const select of selects) if (select.value) mapping[select.name] = select.value;
+        const missing = missingNeeds(mapping);
+        for (const select of selects) {
+          const field = UPLOAD_FIELDS.find((spec) => spec.field === select.name);
+          if (field && missing.includes(field.need)) select.setAttribute('aria-invalid', 'true');
+          else select.removeAttribute('aria-invalid');
+        }
+        if (missing.length) {
+          error.textContent = `Map at least ${listWords(missing.map((need) => UPLOAD_NEEDS[need].missing))}.`;
+          selects.find((select) => select.getAttribute('aria-invalid') === 'true').focus();
+          return;
+        }
+        const name = form.elements.save_profile.value.trim();
+        if (name.length > MAX_PROFILE_NAME) {
+          error.textContent = `A format's name has at most ${MAX_PROFILE_NAME} characters.`;
+          form.elements.save_profile.focus();
+          return;
+        }
+        const body = { mapping, channel: form.elements.channel.value };
+        if (name) body.save_profile = name;
+        error.textContent = '';
+        submit.setAttribute('aria-disabled', 'true');
+        submit.setAttribute('aria-busy', 'true');
+        submit.textContent = 'Sending…';
+        try {
+          const batch = await api.mapUpload(ui.batch.id, body);
+          tracker.show(batch);
+          announce(`Columns mapped. Loading ${batch.file_name}…`);
+          if (name) loadUploadProfiles();
+          tracker.follow();
+        } catch (err) {
+          if (err.status === 401 || !card.isConnected) return;
+          submit.removeAttribute('aria-disabled');
+          submit.removeAttribute('aria-busy');
+          submit.textContent = 'Map and load';
+          error.textContent = err.message;
+          // Mapped elsewhere (or gone): show what the batch is now.
+          if (err.status === 404 || err.status === 409) tracker.refresh();
+        }
+      },
+      async refresh() {
+        try {
+          tracker.show(await api.upload(ui.batch.id));
+          if (isUploadRunning(ui.batch)) tracker.follow();
+        } catch (err) {
+          if (err.status === 401) return;
+          ui.problem = err.status === 404 ? 'This upload is no longer visible to you.' : err.message;
+          render();
+        }
+      },
+    };
+    render();
+    return tracker;
+  }
+
+  function uploadCardParts(ui, titleId, tracker) {
+    const batch = ui.batch;
+    return [
+      el('div', { className: 'upload-head' }, [
+        el('h3', { id: titleId, className: 'upload-name', textContent: batch.file_name || 'Upload' }),
+        uploadStateBadge(batch),
+        batch.size_bytes > 0 ? el('span', { className: 'upload-size', textContent: formatBytes(batch.size_bytes) }) : null,
+      ]),
+      uploadProgress(batch),
+      uploadFacts(batch),
+      uploadMessage(batch),
+      ui.problem ? el('p', { className: 'upload-message is-problem', attrs: { role: 'alert' }, textContent: ui.problem }) : null,
+      uploadReportLinks(batch),
+      batch.state === 'needs_mapping' && !ui.problem ? mappingForm(batch, tracker) : null,
+    ];
+  }
+
+  function uploadStateBadge(batch) {
+    const badge = el('span', { className: 'upload-state', textContent: UPLOAD_STATES[batch.state] || String(batch.state) });
+    badge.dataset.state = batch.state;
+    return badge;
+  }
+
+  /** A bar and a line of words while the file is sent, waits or loads. */
+  function uploadProgress(batch) {
+    if (!isUploadRunning(batch)) return null;
+    const words = { sending: 'Sending the file…', queued: 'Waiting for its turn…', running: 'Reading and loading the rows…' };
+    const bar = el('progress', { className: 'export-progress upload-progress', max: 100 });
+    bar.setAttribute('aria-label', `Progress of ${batch.file_name}`);
+    return el('div', { className: 'upload-running' }, [
+      bar,
+      el('p', { className: 'upload-running-text', textContent: words[batch.state] }),
+    ]);
+  }
+
+  /** Rows read, loaded and with errors; what was created; the dates; the format and channel. */
+  function uploadFacts(batch) {
+    if (isUploadRunning(batch) || batch.state === 'needs_mapping' || batch.id === undefined) return null;
+    const summary = batch.summary && typeof batch.summary === 'object' ? batch.summary : {};
+    const facts = el('dl', { className: 'facts upload-facts' });
+    const add = (key, label, value) => {
+      if (value === undefined || value === null || value === '') return;
+      const dd = el('dd', { textContent: typeof value === 'number' ? NUM.integer.format(value) : String(value) });
+      dd.dataset.fact = key;
+      facts.append(el('div', { className: 'fact' }, [el('dt', { textContent: label }), dd]));
+    };
+    const number = (value) => (typeof value === 'number' ? value : null);
+    if (batch.state !== 'duplicate' || batch.rows_read > 0) {
+      add('rows_read', 'Rows read', number(batch.rows_read));
+      add('rows_loaded', batch.state === 'checked' ? 'Would load' : 'Loaded', number(batch.rows_loaded));
+      add('rows_failed', 'With errors', number(batch.rows_failed));
+    }
+    add('products_created', 'Products created', number(summary.products_created));
+    add('stores_created', 'Stores created', number(summary.stores_created));
+    add('customers_created', 'Customers created', number(summary.customers_created));
+    if (number(summary.rows_replaced)) add('rows_replaced', 'Rows replaced', summary.rows_replaced);
+    if (summary.date_from) {
+      const from = formatDay(summary.date_from);
+      const to = formatDay(summary.date_to || summary.date_from);
+      add('dates', 'Dates', from === to ? from : `${from} – ${to}`);
+    }
+    add('profile', 'Format', batch.profile || summary.profile);
+    add('channel', 'Channel', CHANNELS[summary.channel] || summary.channel);
+    return facts.hasChildNodes() ? facts : null;
+  }
+
+  /** The batch's message (why it failed, was rejected or is a duplicate; a dry run's result). */
+  function uploadMessage(batch) {
+    // A batch waiting for its mapping has the form, which says why.
+    if (!batch.message || isUploadRunning(batch) || batch.state === 'needs_mapping') return null;
+    const problem = ['failed', 'rejected'].includes(batch.state);
+    return el('p', { className: `upload-message${problem ? ' is-problem' : ''}`, textContent: sentence(batch.message) });
+  }
+
+  /** The error report's download links (XLSX and CSV), when rows were not loaded. */
+  function uploadReportLinks(batch, compact = false) {
+    if (!(batch.rows_failed > 0) || batch.id === undefined) return null;
+    const link = (format, label, primary) => {
+      const href = `/api/v1/uploads/${encodeURIComponent(batch.id)}/errors?format=${format}`;
+      const node = el('a', {
+        className: `btn btn-small ${primary ? 'btn-primary' : 'btn-ghost'} upload-report-link`,
+        href,
+        download: `upload-${batch.id}-errors.${format}`,
+      }, [compact ? null : icon('download'), label]);
+      node.setAttribute('aria-label', `Download the error report of ${batch.file_name} (${label})`);
+      node.dataset.format = format;
+      node.dataset.focusKey = `report-${batch.id}-${format}`;
+      return node;
+    };
+    const group = el('div', { className: 'upload-report' }, [
+      compact ? null : el('span', { className: 'upload-report-label', textContent: `Download the error report (${plural(batch.rows_failed, 'row')}):` }),
+      link('xlsx', 'XLSX', !compact),
+      link('csv', 'CSV', false),
+    ]);
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', `Error report of ${batch.file_name}`);
+    return group;
+  }
+
+  function uploadOutcome(batch) {
+    const name = batch.file_name;
+    const failed = batch.rows_failed > 0 ? `, ${plural(batch.rows_failed, 'row')} with errors` : '';
+    switch (batch.state) {
+      case 'loaded':
+        return `${name}: ${plural(batch.rows_loaded, 'row')} loaded${failed}.`;
+      case 'checked':
+        return `${name} checked: ${plural(batch.rows_loaded, 'row')} would load${failed}. Nothing was written.`;
+      case 'needs_mapping':
+        return `${name} needs its columns mapped: no known format fits it.`;
+      default:
+        return `${name}: ${(UPLOAD_STATES[batch.state] || batch.state).toLowerCase()}. ${batch.message ? sentence(batch.message) : ''}`.trim();
+    }
+  }
+
+  /* ---------- Mapping the columns of a file no format fits ---------- */
+
+  /** The needs (date, product, quantity, amount) a mapping leaves out. */
+  function missingNeeds(mapping) {
+    return Object.keys(UPLOAD_NEEDS).filter((need) =>
+      !UPLOAD_FIELDS.some((spec) => spec.need === need && mapping[spec.field]));
+  }
+
+  /** "a, b and c". */
+  function listWords(words) {
+    return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}` : words.join('');
+  }
+
+  /** Below this confidence a suggestion asks to be checked. */
+  const SURE_SUGGESTION = 0.9;
+
+  /**
+   * The suggested header of each field, from the batch's suggestions
+   * ([{field, header, column, confidence}], best first; a {field: header} object is read too).
+   * Only the file's own headers count.
+   */
+  function suggestedHeaders(summary, headers) {
+    const found = {};
+    const add = (field, header, confidence) => {
+      if (typeof field === 'string' && typeof header === 'string' && headers.includes(header) && !found[field]) {
+        found[field] = { header, sure: typeof confidence !== 'number' || confidence >= SURE_SUGGESTION };
+      }
+    };
+    const raw = summary.suggestions;
+    if (Array.isArray(raw)) {
+      for (const item of raw) if (item && typeof item === 'object') add(item.field, item.header, item.confidence);
+    } else if (raw && typeof raw === 'object') {
+      for (const [field, header] of Object.entries(raw)) add(field, header);
+    }
+    return found;
+  }
+
+  /**
+   * One select per canonical field listing the file's headers (suggested ones preselected),
+   * grouped into what every row needs and what is optional; the channel; a name to save the
+   * mapping as a format; and the submit that loads the file.
+   */
+  function mappingForm(batch, tracker) {
+    const summary = batch.summary && typeof batch.summary === 'object' ? batch.summary : {};
+    const headers = (Array.isArray(summary.headers) ? summary.headers : []).filter((header) => typeof header === 'string' && header);
+    const suggested = suggestedHeaders(summary, headers);
+    const titleId = uniqueId('mapping-title');
+    const errorId = uniqueId('mapping-error');
+
+    const fieldControl = (spec) => {
+      const id = uniqueId(`mapping-${spec.field}`);
+      const select = el('select', { id, name: spec.field, className: 'mapping-select' }, [
+        el('option', { value: '', textContent: '— not in this file —' }),
+        ...headers.map((header) => el('option', { value: header, textContent: header })),
+      ]);
+      const suggestion = suggested[spec.field];
+      select.value = suggestion ? suggestion.header : '';
+      select.dataset.focusKey = `mapping-${spec.field}`;
+      const described = [errorId];
+      let hint = null;
+      if (suggestion) {
+        hint = el('span', {
+          id: uniqueId('mapping-hint'),
+          className: `mapping-suggested${suggestion.sure ? '' : ' is-unsure'}`,
+          textContent: suggestion.sure ? 'Suggested' : 'Suggested: please check',
+        });
+        described.unshift(hint.id);
+      }
+      select.setAttribute('aria-describedby', described.join(' '));
+      return el('div', { className: 'mapping-field' }, [el('label', { htmlFor: id, textContent: spec.label }), select, hint]);
+    };
+    // A need met by one of several fields (product, amount) is a group of its own.
+    const need = ([name, words]) => {
+      const specs = UPLOAD_FIELDS.filter((spec) => spec.need === name);
+      if (specs.length === 1) return fieldControl(specs[0]);
+      return el('fieldset', { className: `mapping-group mapping-need-${name}` }, [
+        el('legend', { textContent: words.legend }),
+        el('div', { className: 'mapping-fields' }, specs.map(fieldControl)),
+      ]);
+    };
+    const needs = el('fieldset', { className: 'mapping-section' }, [
+      el('legend', { className: 'mapping-section-title', textContent: 'What every row needs' }),
+      el('div', { className: 'mapping-needs' }, Object.entries(UPLOAD_NEEDS).map(need)),
+    ]);
+    const optional = el('fieldset', { className: 'mapping-section' }, [
+      el('legend', { className: 'mapping-section-title', textContent: 'Optional columns' }),
+      el('div', { className: 'mapping-fields' }, UPLOAD_FIELDS.filter((spec) => !spec.need).map(fieldControl)),
+    ]);
+
+    const channelId = uniqueId('mapping-channel');
+    const channel = el('select', { id: channelId, name: 'channel' },
+      Object.entries(CHANNELS).map(([value, label]) => el('option', { value, textContent: label })));
+    channel.value = CHANNELS[summary.channel] ? summary.channel : 'wholesale';
+    channel.dataset.focusKey = 'mapping-channel';
+    const profileId = uniqueId('mapping-profile');
+    const profileHint = el('span', { id: uniqueId('mapping-profile-hint'), className: 'field-hint', textContent: 'Name it, and the next file with these columns is recognised.' });
+    const profile = el('input', { id: profileId, name: 'save_profile', type: 'text', maxLength: MAX_PROFILE_NAME, autocomplete: 'off', spellcheck: false });
+    profile.setAttribute('aria-describedby', profileHint.id);
+    profile.dataset.focusKey = 'mapping-save-profile';
+
+    const submit = el('button', { type: 'submit', className: 'btn btn-primary btn-small mapping-submit', textContent: 'Map and load' });
+    submit.dataset.focusKey = 'mapping-submit';
+    const form = el('form', { className: 'upload-mapping', noValidate: true, attrs: { 'aria-labelledby': titleId } }, [
+      el('p', { id: titleId, className: 'mapping-title', textContent: `Map the columns of ${batch.file_name}` }),
+      el('p', { className: 'mapping-lead', textContent: `No known format fits its ${plural(headers.length, 'column')}. Choose the column that holds each field; suggestions come from the headers and the values.` }),
+      needs,
+      optional,
+      el('div', { className: 'mapping-extra' }, [
+        el('div', { className: 'mapping-field' }, [el('label', { htmlFor: channelId, textContent: 'Channel' }), channel]),
+        el('div', { className: 'mapping-field mapping-save' }, [
+          el('label', { htmlFor: profileId, textContent: 'Save as a format (optional)' }), profile, profileHint,
+        ]),
+      ]),
+      el('p', { id: errorId, className: 'form-error mapping-error', attrs: { role: 'alert' } }),
+      el('div', { className: 'mapping-actions' }, [submit]),
+    ]);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      tracker.map(form);
+    });
+    return form;
+  }
+
+  /* ---------- The Uploads page (#uploads) ---------- */
+
+  function loadUploadsPage() {
+    loadUploadProfiles();
+    loadUploads();
+  }
+
+  /** The vendor formats a file may be sent with ("Detect automatically" first). */
+  async function loadUploadProfiles() {
+    state.profilesEpoch += 1;
+    const epoch = state.profilesEpoch;
+    try {
+      const data = await api.uploadProfiles();
+      if (epoch !== state.profilesEpoch) return;
+      const profiles = (data && Array.isArray(data.profiles) ? data.profiles : []).filter((profile) => profile && profile.name);
+      const select = $('upload-profile');
+      const chosen = select.value;
+      select.replaceChildren(
+        el('option', { value: '', textContent: 'Detect automatically' }),
+        ...profiles.map((profile) => el('option', {
+          value: profile.name,
+          textContent: profile.description ? `${profile.name} — ${truncate(profile.description, 60)}` : profile.name,
+          title: profile.description || '',
+        })),
+      );
+      select.value = profiles.some((profile) => profile.name === chosen) ? chosen : '';
+    } catch (err) {
+      // Detection still works without the list; the select keeps "Detect automatically".
+    }
+  }
+
+  async function loadUploads() {
+    stopUploadsRefresh();
+    state.uploadsEpoch += 1;
+    const epoch = state.uploadsEpoch;
+    const status = $('uploads-status');
+    const list = $('uploads-list');
+    if (!list.hasChildNodes()) status.textContent = 'Loading your uploads…';
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const data = await api.uploads();
+      if (epoch !== state.uploadsEpoch || $('uploads-panel').hidden) return;
+      const batches = Array.isArray(data && data.batches) ? data.batches : [];
+      status.textContent = batches.length ? '' : 'No uploads yet. The files you upload are listed here with what became of them.';
+      keepingFocus(list, $('uploads-title'), () => renderUploads(batches));
+      if (batches.some(isUploadRunning)) state.uploadsTimer = window.setTimeout(loadUploads, UPLOADS_REFRESH_MS);
+    } catch (err) {
+      if (err.status === 401 || epoch !== state.uploadsEpoch) return;
+      status.textContent = `Could not load your uploads. ${err.message}`;
+    } finally {
+      if (epoch === state.uploadsEpoch) list.removeAttribute('aria-busy');
+    }
+  }
+
+  function stopUploadsRefresh() {
+    window.clearTimeout(state.uploadsTimer);
+    state.uploadsTimer = null;
+  }
+
+  /** Sign-out: nothing of the last user's uploads stays on the page. */
+  function resetUploads() {
+    stopUploadsRefresh();
+    state.uploadsEpoch += 1;
+    state.profilesEpoch += 1;
+    state.uploadFiles = [];
+    $('upload-cards').replaceChildren();
+    $('uploads-list').replaceChildren();
+    $('uploads-status').textContent = '';
+    $('upload-error').textContent = '';
+    $('upload-form').reset();
+    $('upload-profile').replaceChildren(el('option', { value: '', textContent: 'Detect automatically' }));
+    renderChosenFiles();
+  }
+
+  function renderUploads(batches) {
+    const list = $('uploads-list');
+    if (!batches.length) {
+      list.replaceChildren();
+      return;
+    }
+    const headings = ['File', 'State', 'Read', 'Loaded', 'Errors', 'Format', 'Uploaded', ''];
+    const numeric = new Set(['Read', 'Loaded', 'Errors']);
+    const header = (text) => el('th', { scope: 'col', className: numeric.has(text) ? 'align-right' : '' }, [
+      text || el('span', { className: 'visually-hidden', textContent: 'Error report or mapping' }),
+    ]);
+    const table = el('table', { className: 'answer-table uploads-table' }, [
+      el('caption', { className: 'visually-hidden', textContent: 'Your uploads, newest first' }),
+      el('thead', {}, [el('tr', {}, headings.map(header))]),
+      el('tbody', {}, batches.map(uploadRow)),
+    ]);
+    list.replaceChildren(el('div', { className: 'table-wrap uploads-wrap' }, [table]));
+  }
+
+  function uploadRow(batch) {
+    const counted = !isUploadRunning(batch) && batch.state !== 'needs_mapping';
+    const count = (value) => (counted && typeof value === 'number' ? NUM.integer.format(value) : '–');
+    const problem = ['failed', 'rejected', 'duplicate'].includes(batch.state) && batch.message;
+    const row = el('tr', { className: 'upload-row' }, [
+      el('th', { scope: 'row', className: 'upload-row-name', textContent: batch.file_name }),
+      el('td', {}, [el('div', { className: 'upload-state-cell' }, [
+        uploadStateBadge(batch),
+        problem ? el('span', { className: 'upload-row-message', textContent: sentence(batch.message) }) : null,
+      ])]),
+      el('td', { className: 'align-right', textContent: count(batch.rows_read) }),
+      el('td', { className: 'align-right', textContent: count(batch.rows_loaded) }),
+      el('td', { className: 'align-right', textContent: count(batch.rows_failed) }),
+      el('td', { textContent: batch.profile || '–' }),
+      el('td', {}, [timeElement(utc(batch.created_at))]),
+      el('td', {}, [uploadRowControl(batch)]),
+    ]);
+    row.dataset.batchId = String(batch.id);
+    row.dataset.state = batch.state;
+    return row;
+  }
+
+  /** The error report's links, or "Map columns" for a batch waiting for its mapping. */
+  function uploadRowControl(batch) {
+    if (batch.state === 'needs_mapping') {
+      const button = el('button', { type: 'button', className: 'btn btn-ghost btn-small upload-map', textContent: 'Map columns' });
+      button.setAttribute('aria-label', `Map the columns of ${batch.file_name}`);
+      button.dataset.focusKey = `map-${batch.id}`;
+      button.addEventListener('click', () => openUploadCard(batch));
+      return button;
+    }
+    return uploadReportLinks(batch, true);
+  }
+
+  /** Shows a past batch's card above the list (its mapping form), or focuses it if shown. */
+  function openUploadCard(batch) {
+    const shown = $('upload-cards').querySelector(`.upload-card[data-batch-id="${CSS.escape(String(batch.id))}"]`);
+    if (shown) {
+      shown.focus();
+      return;
+    }
+    const tracker = uploadTracker(batch);
+    $('upload-cards').prepend(tracker.card);
+    tracker.card.focus();
+    tracker.refresh();   // read afresh: it may have been mapped elsewhere
+  }
+
+  /** "10 Nov 2026" from "2026-11-10" (a calendar day: no time zone may move it). */
+  function formatDay(text) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text || ''));
+    if (!match) return String(text || '');
+    return shortDate.format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  }
+
+  /* ====================================================================================
    * Dates
    * ==================================================================================== */
 
@@ -2048,6 +2756,7 @@
       event.preventDefault();
       loadProposals();
     });
+    bindUploads();
     $('workspace').addEventListener('change', (event) => {
       // Conversations belong to one workspace, so a new workspace starts a new conversation.
       state.workspace = event.target.value;
