@@ -18,6 +18,8 @@ pub enum AccountError {
     /// A group, rule or allowed value that does not fit.
     #[error("{0}")]
     Rights(String),
+    #[error("'{0}' is not an e-mail address")]
+    InvalidEmail(String),
     #[error("could not hash the password: {0}")]
     Hashing(String),
     #[error(transparent)]

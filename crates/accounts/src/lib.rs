@@ -27,7 +27,7 @@ pub use secret::digest;
 pub use session::{Session, SessionKind, end_session, issue_api_token, resolve, start_session};
 pub use user::{
     User, add_user, add_user_with_rights, change_password, find_user, get_user, list_users,
-    set_password, user_count, verify_login,
+    set_email, set_password, user_count, verify_login,
 };
 
 pub type Result<T, E = AccountError> = std::result::Result<T, E>;

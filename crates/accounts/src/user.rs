@@ -191,6 +191,32 @@ pub fn set_password(
     store_password(connection, &user, new_password, must_change)
 }
 
+/// Sets (or with `None` clears) the address a user's import results and reports are mailed to.
+pub fn set_email(connection: &dyn Connection, username: &str, email: Option<&str>) -> Result<User> {
+    let user = find_user(connection, username)?
+        .ok_or_else(|| AccountError::NoSuchUser(username.to_string()))?;
+    let email = email.map(str::trim);
+    if let Some(address) = email {
+        let (local, domain) = address.split_once('@').unwrap_or_default();
+        let plausible = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && address.len() <= 254
+            && !address
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c));
+        if !plausible {
+            return Err(AccountError::InvalidEmail(address.to_string()));
+        }
+    }
+    connection.execute(
+        "UPDATE app.users SET email = $1 WHERE id = $2",
+        &[email.map(str::to_string).into(), user.id.into()],
+    )?;
+    Ok(user)
+}
+
 /// A user changes their own password, proving the current one.
 pub fn change_password(
     connection: &dyn Connection,

@@ -172,4 +172,23 @@ pub struct Meta {
     pub row_count: u64,
     pub row_count_total: u64,
     pub data_as_of: Option<String>,
+    /// (+) What the language model's part of the answer cost (every attempt, escalated and
+    /// failed ones included), one entry per currency; absent on deterministic answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cost: Vec<Cost>,
+    /// (+) Why the answer took its route: the router's signals, escalations and fallbacks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_reasons: Vec<String>,
+    /// (+) Numbers in the model's prose that match no tool result (principle 4: the figures
+    /// shown come from tool results; these are flagged, never trusted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_figures: Vec<String>,
+}
+
+/// An amount spent on language-model providers, in one currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    pub amount: f64,
+    /// `THB`, `USD`, … (the providers' price currency).
+    pub currency: String,
 }

@@ -93,6 +93,8 @@ pub struct Product {
     pub template_id: i64,
     pub name: String,
     pub sku: String,
+    /// EAN-13, when the product has one.
+    pub barcode: Option<String>,
     pub brand: String,
     /// First level of the category path, e.g. `Footwear`.
     pub category: String,
@@ -219,4 +221,37 @@ pub struct StockMove {
     /// `receipt`, `sale`, `return`, `transfer` or `adjustment`.
     pub kind: String,
     pub reference: String,
+}
+
+/// One row of an uploaded sales file as read and typed, before its product, store and customer
+/// are resolved (`raw.upload_line`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadLine {
+    pub batch_id: i64,
+    /// The row's line in the file (1-based), for error reports.
+    pub line: i64,
+    pub date: NaiveDate,
+    pub store_code: Option<String>,
+    pub store_name: Option<String>,
+    pub sku: Option<String>,
+    pub barcode: Option<String>,
+    pub product_name: Option<String>,
+    pub brand: Option<String>,
+    pub category: Option<String>,
+    pub subcategory: Option<String>,
+    pub customer: Option<String>,
+    pub order_ref: Option<String>,
+    pub qty: i32,
+    pub net_amount: Satang,
+    pub discount_amount: Satang,
+}
+
+/// Why one row of an uploaded file was not loaded (`ops.upload_error`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadError {
+    pub batch_id: i64,
+    pub line: i64,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
 }

@@ -560,6 +560,7 @@ fn build_products(
                     template_id,
                     name: name.clone(),
                     sku,
+                    barcode: Some(ean13(id)),
                     brand: BRANDS[template.brand].into(),
                     category: category.into(),
                     subcategory: subcategory.into(),
@@ -740,4 +741,16 @@ pub(crate) fn lifecycle(template: &Template, day: NaiveDate) -> f64 {
         _ => 1.0,
     };
     template.popularity * ramp * phase * summer
+}
+
+/// A Thai (GS1 prefix 885) EAN-13 barcode for a product id: 885, the id in nine digits, and
+/// the check digit.
+fn ean13(id: i64) -> String {
+    let digits = format!("885{:09}", id % 1_000_000_000);
+    let sum: u32 = digits
+        .bytes()
+        .enumerate()
+        .map(|(index, digit)| u32::from(digit - b'0') * if index % 2 == 0 { 1 } else { 3 })
+        .sum();
+    format!("{digits}{}", (10 - sum % 10) % 10)
 }

@@ -1,6 +1,7 @@
 //! A question in a conversation → an answer: a follow-up of the previous query ("and by
 //! store?"), a query of its own, a clarifying question with choices, or an honest "not
-//! understood" with suggestions.
+//! understood" with suggestions. A confident parse is answered deterministically; the others
+//! go to the model route when providers are configured (see [`crate::llm`]).
 
 use std::time::Instant;
 
@@ -9,7 +10,7 @@ use analyst_core::{Answer, SemanticQuery};
 use analyst_nlu::{Choice, Understanding, Vocabulary};
 use analyst_store::Connection;
 
-use crate::{AskContext, DETERMINISTIC_ROUTE, answer_query, elapsed_ms};
+use crate::{AskContext, DETERMINISTIC_ROUTE, answer_query, elapsed_ms, llm};
 
 /// The confidence shown with a clarifying question: the analyst did not settle on a reading.
 const CLARIFYING_CONFIDENCE: f64 = 0.4;
@@ -24,6 +25,9 @@ pub fn ask_in_conversation(
     previous: Option<&SemanticQuery>,
 ) -> Answer {
     let started = Instant::now();
+    // The router counts earlier messages; a conversation with a previous query has at least
+    // its question and answer.
+    let depth = if previous.is_some() { 2 } else { 0 };
     let follow_up = previous
         .and_then(|previous| analyst_nlu::follow_up(question, context.today, vocabulary, previous));
     if let Some(follow_up) = follow_up {
@@ -43,7 +47,13 @@ pub fn ask_in_conversation(
             answer.meta.total_time_ms = elapsed_ms(started);
             answer
         }
-        Understanding::Clarify { question, choices } => clarification(question, &choices, started),
+        Understanding::Clarify {
+            question: clarifying,
+            choices,
+        } => {
+            let fallback = clarification(clarifying, &choices, started);
+            llm::answer_or(connection, vocabulary, question, context, depth, fallback)
+        }
         Understanding::NotUnderstood {
             message,
             suggestions,
@@ -64,7 +74,8 @@ pub fn ask_in_conversation(
                 total_time_ms: elapsed_ms(started),
                 ..Meta::default()
             };
-            Answer::error(text, meta)
+            let fallback = Answer::error(text, meta);
+            llm::answer_or(connection, vocabulary, question, context, depth, fallback)
         }
     }
 }

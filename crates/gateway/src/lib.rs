@@ -9,6 +9,7 @@ mod cache;
 mod chart;
 mod chat;
 pub mod conversations;
+mod llm;
 mod narrate;
 mod propose;
 mod tools_answer;
@@ -20,7 +21,7 @@ use std::time::Instant;
 
 use analyst_core::answer::{Action, Meta, ToolCall};
 use analyst_core::format::format_value;
-use analyst_core::{Answer, Period, SemanticQuery, Tool, ValueFormat};
+use analyst_core::{Answer, DataScope, Period, SemanticQuery, Tool, ValueFormat};
 use analyst_nlu::Vocabulary;
 use analyst_semantic::values::resolve_filters;
 use analyst_store::Connection;
@@ -31,6 +32,8 @@ pub use answer::build_answer;
 pub use asking::ask_in_conversation;
 pub use cache::AnswerCache;
 pub use chat::{ChatError, ChatReply, ChatTurn, DEFAULT_WORKSPACE, MAX_MESSAGE_CHARS, chat};
+pub use llm::records as providers;
+pub use llm::{Asker, Auditor, LlmContext};
 pub use vocabulary::load_vocabulary;
 pub use workspaces::{Workspace, load_workspaces};
 
@@ -50,6 +53,9 @@ pub struct AskContext {
     pub data_as_of: Option<NaiveDateTime>,
     /// Query time left in the asker's daily budget, when it has one.
     pub seconds_left: Option<f64>,
+    /// The LLM providers for questions the NL parser does not understand (`None`: the
+    /// deterministic analyst answers alone).
+    pub llm: Option<LlmContext>,
 }
 
 impl AskContext {
@@ -61,6 +67,7 @@ impl AskContext {
             access: Access::operator(),
             data_as_of: None,
             seconds_left: None,
+            llm: None,
         }
     }
 }
@@ -104,14 +111,22 @@ pub fn answer_query(
         tools_answer::answer_tool(connection, query, context)
     };
     offer_export(&mut answer);
-    let scope = &context.access.scope;
-    if scope.is_restricted() && answer.error.is_none() {
-        answer.answer.push_str(&format!(
-            "\n\nFigures cover {} only, as your access allows.",
-            scope.description
-        ));
+    if let Some(note) = scope_note(&context.access.scope)
+        && answer.error.is_none()
+    {
+        answer.answer.push_str(&note);
     }
     answer
+}
+
+/// The sentence a restricted user's answers end with.
+pub(crate) fn scope_note(scope: &DataScope) -> Option<String> {
+    scope.is_restricted().then(|| {
+        format!(
+            "\n\nFigures cover {} only, as your access allows.",
+            scope.description
+        )
+    })
 }
 
 /// Bytes a cell takes in a CSV file, roughly, for the size an export offer announces.

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use analyst_core::rows::{
     Company, Customer, HelpdeskTicket, Invoice, Product, PurchaseLine, PurchaseOrder, SalesLine,
-    Satang, StockLevel, StockMove, Store, Supplier, SupplierProduct,
+    Satang, StockLevel, StockMove, Store, Supplier, SupplierProduct, UploadError, UploadLine,
 };
 use chrono::NaiveDate;
 use duckdb::types::Decimal;
@@ -29,6 +29,10 @@ pub trait BulkLoader {
     fn purchase_lines(&mut self, rows: &[PurchaseLine], source: &str) -> Result<()>;
     fn helpdesk_tickets(&mut self, rows: &[HelpdeskTicket], source: &str) -> Result<()>;
     fn invoices(&mut self, rows: &[Invoice], source: &str) -> Result<()>;
+    /// Rows of an uploaded file, into `raw.upload_line`.
+    fn upload_lines(&mut self, rows: &[UploadLine]) -> Result<()>;
+    /// Rows of an uploaded file that were not loaded, into `ops.upload_error`.
+    fn upload_errors(&mut self, rows: &[UploadError]) -> Result<()>;
     /// Flushes everything appended and returns the sales dates touched.
     fn finish(self: Box<Self>) -> Result<BTreeSet<NaiveDate>>;
 }
@@ -38,6 +42,7 @@ pub(crate) struct DuckLoader<'a> {
     store: &'a DuckConnection,
     sales: Option<Appender<'a>>,
     moves: Option<Appender<'a>>,
+    uploads: Option<Appender<'a>>,
     touched: BTreeSet<NaiveDate>,
 }
 
@@ -47,22 +52,37 @@ impl<'a> DuckLoader<'a> {
             store,
             sales: None,
             moves: None,
+            uploads: None,
             touched: BTreeSet::new(),
         })
     }
 
     fn appender(&self, table: &str) -> Result<Appender<'a>> {
-        Ok(self.store.raw().appender_to_db(table, "silver")?)
+        self.appender_in("silver", table)
     }
 
-    /// Appends every row of a small table through one appender, flushed at the end.
+    fn appender_in(&self, schema: &str, table: &str) -> Result<Appender<'a>> {
+        Ok(self.store.raw().appender_to_db(table, schema)?)
+    }
+
+    /// Appends every row of a small silver table through one appender, flushed at the end.
     fn append_all<T>(
         &self,
         table: &str,
         rows: &[T],
+        append: impl FnMut(&mut Appender<'a>, &T) -> Result<()>,
+    ) -> Result<()> {
+        self.append_all_in("silver", table, rows, append)
+    }
+
+    fn append_all_in<T>(
+        &self,
+        schema: &str,
+        table: &str,
+        rows: &[T],
         mut append: impl FnMut(&mut Appender<'a>, &T) -> Result<()>,
     ) -> Result<()> {
-        let mut appender = self.appender(table)?;
+        let mut appender = self.appender_in(schema, table)?;
         for row in rows {
             append(&mut appender, row)?;
         }
@@ -136,7 +156,8 @@ impl BulkLoader for DuckLoader<'_> {
                 row.active,
                 row.supplier_id,
                 source,
-                None::<String>
+                None::<String>,
+                row.barcode
             ])?)
         })
     }
@@ -297,10 +318,58 @@ impl BulkLoader for DuckLoader<'_> {
         })
     }
 
+    fn upload_lines(&mut self, rows: &[UploadLine]) -> Result<()> {
+        if self.uploads.is_none() {
+            self.uploads = Some(self.appender_in("raw", "upload_line")?);
+        }
+        let Some(appender) = self.uploads.as_mut() else {
+            return Ok(());
+        };
+        let now = chrono::Utc::now().naive_utc();
+        for row in rows {
+            appender.append_row(params![
+                row.batch_id,
+                row.line,
+                row.date,
+                row.store_code,
+                row.store_name,
+                row.sku,
+                row.barcode,
+                row.product_name,
+                row.brand,
+                row.category,
+                row.subcategory,
+                row.customer,
+                row.order_ref,
+                row.qty,
+                money(row.net_amount)?,
+                money(row.discount_amount)?,
+                now
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn upload_errors(&mut self, rows: &[UploadError]) -> Result<()> {
+        self.append_all_in("ops", "upload_error", rows, |appender, row| {
+            Ok(appender.append_row(params![
+                row.batch_id,
+                row.line,
+                row.column,
+                row.value,
+                row.reason
+            ])?)
+        })
+    }
+
     fn finish(mut self: Box<Self>) -> Result<BTreeSet<NaiveDate>> {
-        for appender in [self.sales.as_mut(), self.moves.as_mut()]
-            .into_iter()
-            .flatten()
+        for appender in [
+            self.sales.as_mut(),
+            self.moves.as_mut(),
+            self.uploads.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
         {
             appender.flush()?;
         }

@@ -86,6 +86,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "proposals",
         sql: include_str!("../migrations/0015_proposals.sql"),
     },
+    Migration {
+        version: 16,
+        name: "uploads",
+        sql: include_str!("../migrations/0016_uploads.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "llm",
+        sql: include_str!("../migrations/0017_llm.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

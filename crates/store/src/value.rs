@@ -112,3 +112,10 @@ impl From<NaiveDate> for Value {
         Value::Date(value)
     }
 }
+
+/// `None` is SQL `NULL`.
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Value::Null, Into::into)
+    }
+}

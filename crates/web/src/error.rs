@@ -160,9 +160,10 @@ impl From<AccountError> for AppError {
                 AppError::new(StatusCode::BAD_REQUEST, "weak_password", message)
             }
             AccountError::InvalidUsername(message) => AppError::bad_request(message),
-            AccountError::UserExists(_) | AccountError::NoSuchUser(_) | AccountError::Rights(_) => {
-                AppError::bad_request(error.to_string())
-            }
+            AccountError::UserExists(_)
+            | AccountError::NoSuchUser(_)
+            | AccountError::Rights(_)
+            | AccountError::InvalidEmail(_) => AppError::bad_request(error.to_string()),
             AccountError::Hashing(detail) => AppError::internal(detail),
             AccountError::Store(error) => error.into(),
         }

@@ -10,6 +10,7 @@ mod json;
 mod limits;
 mod metrics;
 mod openapi;
+mod providers_cache;
 mod router;
 mod routes;
 mod state;

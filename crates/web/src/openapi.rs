@@ -4,8 +4,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::routes::{
-    audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, proposals, rights,
-    tools,
+    audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, proposals,
+    providers, rights, tools, uploads,
 };
 
 #[derive(OpenApi)]
@@ -37,6 +37,12 @@ use crate::routes::{
         export::status,
         export::download,
         export::list,
+        uploads::upload,
+        uploads::list,
+        uploads::show,
+        uploads::errors,
+        uploads::map_columns,
+        uploads::list_profiles,
         proposals::propose,
         proposals::list,
         proposals::show,
@@ -55,6 +61,9 @@ use crate::routes::{
         audit::list_entries,
         budgets::show,
         budgets::put,
+        providers::list,
+        providers::save,
+        providers::remove,
         rights::list,
         rights::add,
         rights::put_rights,

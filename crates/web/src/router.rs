@@ -15,7 +15,7 @@ use crate::metrics::track;
 use crate::openapi;
 use crate::routes::{
     assets, audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, proposals,
-    rights, tools,
+    providers, rights, tools, uploads,
 };
 use crate::state::AppState;
 
@@ -56,6 +56,17 @@ pub fn router(state: AppState) -> Router {
         .route("/ai_analyst/proposal/{id}/approve", post(proposals::approve))
         .route("/ai_analyst/proposal/{id}/reject", post(proposals::reject))
         .route("/ai_analyst/proposal/{id}/execute", post(proposals::execute))
+        .route(
+            "/api/v1/uploads",
+            get(uploads::list)
+                // Files stream to disk under the upload size setting, checked as they arrive.
+                .post(uploads::upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/v1/uploads/{id}", get(uploads::show))
+        .route("/api/v1/uploads/{id}/errors", get(uploads::errors))
+        .route("/api/v1/uploads/{id}/mapping", post(uploads::map_columns))
+        .route("/api/v1/upload-profiles", get(uploads::list_profiles))
         .route("/api/v1/tools", get(tools::list))
         .route("/api/v1/jobs", get(jobs::list).post(jobs::add))
         .route("/api/v1/jobs/{id}", get(jobs::show))
@@ -89,6 +100,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/users/{username}/rights", put(rights::put_rights))
         .route("/api/v1/groups", get(rights::groups))
         .route("/api/v1/budgets", get(budgets::show).put(budgets::put))
+        .route(
+            "/api/v1/providers",
+            get(providers::list).post(providers::save),
+        )
+        .route("/api/v1/providers/{name}", delete(providers::remove))
         .route(
             "/api/v1/rules",
             get(rights::rules).post(rights::add_rule_route),

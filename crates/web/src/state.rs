@@ -2,7 +2,7 @@
 //! data, rate limiters and metrics. Cheap to clone.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,7 @@ use analyst_gateway::conversations::NewMessage;
 use analyst_gateway::{AnswerCache, Workspace, load_workspaces};
 use analyst_nlu::Vocabulary;
 use analyst_store::{Connection, Gatherer, Pool, StoreError, Value, Writer};
+use analyst_uploads::UploadSettings;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::error::AppError;
@@ -43,6 +44,8 @@ pub struct WebSettings {
     pub exports: ExportSettings,
     /// When proposals expire, how many approve a high-risk one, the risk thresholds.
     pub actions: ActionSettings,
+    /// Where uploaded sales files are kept, how large they may be, how they load.
+    pub uploads: UploadSettings,
 }
 
 impl Default for WebSettings {
@@ -58,6 +61,7 @@ impl Default for WebSettings {
             max_concurrent_queries: 10,
             exports: ExportSettings::new(PathBuf::from("analyst-data").join("exports")),
             actions: ActionSettings::default(),
+            uploads: UploadSettings::new(Path::new("analyst-data")),
         }
     }
 }
@@ -125,6 +129,8 @@ pub struct Shared {
     charges_pending: Gatherer<Charge>,
     /// Budget limits and each user's usage.
     pub(crate) usage: UsageTracker,
+    /// The LLM providers of `app.llm_provider`, rebuilt when the records change.
+    pub(crate) providers: crate::providers_cache::ProvidersCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -145,6 +151,7 @@ impl AppState {
             messages_pending: Gatherer::new(NewMessage::save_all),
             charges_pending: Gatherer::new(budgets::charge_all),
             usage: UsageTracker::default(),
+            providers: Default::default(),
             login_by_account: Limiter::new(settings.login_failures_per_account, LOGIN_WINDOW),
             login_by_ip: Limiter::new(settings.login_failures_per_ip, LOGIN_WINDOW),
             chat: Limiter::new(settings.chat_per_minute, Duration::from_secs(60)),

@@ -36,13 +36,15 @@ pub enum AuditEvent {
     ActionExecuted,
     BudgetExceeded,
     Export,
+    /// A sales file received (uploaded or mapped).
+    Upload,
     /// Users, groups, rules, workspaces, budgets or settings changed; also audit pruning.
     AdminChange,
 }
 
 impl AuditEvent {
     /// Every event type, in the order of [`AuditEvent::name`]'s listing.
-    pub const ALL: [AuditEvent; 22] = [
+    pub const ALL: [AuditEvent; 23] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginThrottled,
@@ -64,6 +66,7 @@ impl AuditEvent {
         AuditEvent::ActionExecuted,
         AuditEvent::BudgetExceeded,
         AuditEvent::Export,
+        AuditEvent::Upload,
         AuditEvent::AdminChange,
     ];
 
@@ -91,6 +94,7 @@ impl AuditEvent {
             AuditEvent::ActionExecuted => "action_executed",
             AuditEvent::BudgetExceeded => "budget_exceeded",
             AuditEvent::Export => "export",
+            AuditEvent::Upload => "upload",
             AuditEvent::AdminChange => "admin_change",
         }
     }

@@ -83,6 +83,16 @@ pub struct BenchArgs {
     /// built, to see how little memory an export needs when the store may spill to disk.
     #[arg(long, requires = "exports", value_parser = parse_memory_size)]
     export_memory_limit: Option<String>,
+    /// Time imports instead: a sell-out CSV of --import-rows rows and an XLSX of --xlsx-rows
+    /// rows of the demo's products, loaded end to end into silver and gold.
+    #[arg(long, conflicts_with_all = ["http", "tools_only", "exports"])]
+    imports: bool,
+    /// Rows of the --imports CSV file.
+    #[arg(long, default_value_t = 1_000_000, requires = "imports")]
+    import_rows: u64,
+    /// Rows of the --imports XLSX file.
+    #[arg(long, default_value_t = 200_000, requires = "imports")]
+    xlsx_rows: u64,
     /// Questions each user asks in the HTTP benchmark.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     requests: u64,
@@ -114,6 +124,15 @@ pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
             lines as f64 / seconds,
             peak_memory()
         );
+        if args.imports {
+            super::timed_imports::time_imports(
+                connection.as_ref(),
+                dir.path(),
+                args.import_rows,
+                args.xlsx_rows,
+            )?;
+            continue;
+        }
         if args.exports {
             if let Some(limit) = &args.export_memory_limit {
                 // Checked by parse_memory_size: digits and a unit only.
@@ -232,7 +251,7 @@ fn parse_memory_size(text: &str) -> Result<String, String> {
 
 /// Starts the peak-memory count again (Linux: writing 5 to /proc/self/clear_refs resets
 /// VmHWM), so that each measurement shows its own peak.
-fn reset_peak_memory() {
+pub(super) fn reset_peak_memory() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
@@ -396,12 +415,12 @@ pub fn percentile(sorted: &[f64], quantile: f64) -> f64 {
 }
 
 /// The process's peak resident memory, from /proc (Linux).
-fn peak_memory() -> String {
+pub(super) fn peak_memory() -> String {
     memory("VmHWM:")
 }
 
 /// The resident memory now (Linux), e.g. "212 MiB".
-fn resident_memory() -> String {
+pub(super) fn resident_memory() -> String {
     memory("VmRSS:")
 }
 

@@ -51,6 +51,9 @@ pub struct FileConfig {
     pub token_days: Option<u32>,
     pub secure_cookies: Option<bool>,
     pub audit_retention_days: Option<u32>,
+    pub upload_max_mb: Option<u32>,
+    pub import_errors_block: Option<bool>,
+    pub import_create_unknown: Option<bool>,
 }
 
 impl FileConfig {
@@ -271,12 +274,77 @@ impl RetentionOptions {
     }
 }
 
+/// How sales files are received and loaded: `serve` (uploads) and `analyst import` take them.
+#[derive(Debug, Clone, Args)]
+pub struct ImportConfigOptions {
+    /// The largest sales file accepted, in MB [default: 512].
+    #[arg(long, env = "ANALYST_UPLOAD_MAX_MB", value_parser = clap::value_parser!(u32).range(1..=16_384))]
+    pub upload_max_mb: Option<u32>,
+    /// Load nothing from a file when any of its rows has an error [default: false].
+    #[arg(long, env = "ANALYST_IMPORT_ERRORS_BLOCK")]
+    pub import_errors_block: Option<bool>,
+    /// Create the products, stores and customers a file names that the store does not know
+    /// [default: true, for a business whose only catalogue is its files].
+    #[arg(long, env = "ANALYST_IMPORT_CREATE_UNKNOWN")]
+    pub import_create_unknown: Option<bool>,
+}
+
+/// Import settings after layering.
+#[derive(Debug, Clone)]
+pub struct ImportConfig {
+    pub upload_max_mb: (u32, Origin),
+    pub errors_block: (bool, Origin),
+    pub create_unknown: (bool, Origin),
+}
+
+impl ImportConfigOptions {
+    pub fn resolve(&self, file: &FileConfig, matches: Option<&ArgMatches>) -> ImportConfig {
+        ImportConfig {
+            upload_max_mb: pick(
+                matches,
+                "upload_max_mb",
+                self.upload_max_mb,
+                file.upload_max_mb,
+                512,
+            ),
+            errors_block: pick(
+                matches,
+                "import_errors_block",
+                self.import_errors_block,
+                file.import_errors_block,
+                false,
+            ),
+            create_unknown: pick(
+                matches,
+                "import_create_unknown",
+                self.import_create_unknown,
+                file.import_create_unknown,
+                true,
+            ),
+        }
+    }
+}
+
+impl ImportConfig {
+    /// The uploads' settings, with files kept under `data_dir`.
+    pub fn settings(&self, data_dir: &Path) -> analyst_uploads::UploadSettings {
+        analyst_uploads::UploadSettings {
+            max_file_bytes: u64::from(self.upload_max_mb.0) * 1024 * 1024,
+            errors_block: self.errors_block.0,
+            create_unknown: self.create_unknown.0,
+            ..analyst_uploads::UploadSettings::new(data_dir)
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     #[command(flatten)]
     server: ServerOptions,
     #[command(flatten)]
     retention: RetentionOptions,
+    #[command(flatten)]
+    import: ImportConfigOptions,
 }
 
 pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitCode> {
@@ -284,6 +352,9 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
     let retention = args
         .retention
         .resolve(&settings.file, settings.subcommand_matches())?;
+    let import = args
+        .import
+        .resolve(&settings.file, settings.subcommand_matches());
     let mut grid = super::render::new_grid(["setting", "value", "from"].map(String::from));
     fn shown<T: ToString>(setting: &(T, Origin)) -> (String, Origin) {
         (setting.0.to_string(), setting.1)
@@ -307,6 +378,9 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         ("token_days", shown(&server.token_days)),
         ("secure_cookies", shown(&server.secure_cookies)),
         ("audit_retention_days", shown(&retention)),
+        ("upload_max_mb", shown(&import.upload_max_mb)),
+        ("import_errors_block", shown(&import.errors_block)),
+        ("import_create_unknown", shown(&import.create_unknown)),
     ];
     for (name, (value, origin)) in rows {
         grid.add_row([name.to_string(), value, origin.to_string()]);

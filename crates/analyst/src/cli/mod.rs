@@ -8,13 +8,16 @@ mod demo;
 mod dictionary;
 mod eval;
 mod export;
+mod import;
 mod jobs;
 mod load;
 mod proposals;
+mod providers;
 mod query;
 mod render;
 mod serve;
 mod sql;
+mod timed_imports;
 mod user;
 
 use std::path::{Path, PathBuf};
@@ -78,12 +81,17 @@ pub enum Command {
     Audit(audit::AuditCommand),
     /// Export every row of a semantic query to a CSV, XLSX or Parquet file.
     Export(export::ExportArgs),
+    /// Load sales or sell-out files (CSV, XLSX, XLS): the vendor format is detected or mapped.
+    Import(import::ImportArgs),
     /// The job queue: list, show and cancel jobs.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
     /// Safe actions: list, propose, approve, reject and execute proposals.
     #[command(subcommand)]
     Proposals(proposals::ProposalsCommand),
+    /// LLM providers for the questions the NL parser does not understand: list, add, remove.
+    #[command(subcommand)]
+    Providers(providers::ProvidersCommand),
     /// Print the effective configuration and where each value comes from.
     Config(config::ConfigArgs),
 }
@@ -143,8 +151,10 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::User(command) => user::run(&settings, command),
         Command::Audit(command) => audit::run(&settings, command),
         Command::Export(args) => export::run(&settings, args),
+        Command::Import(args) => import::run(&settings, args),
         Command::Jobs(command) => jobs::run(&settings, command),
         Command::Proposals(command) => proposals::run(&settings, command),
+        Command::Providers(command) => providers::run(&settings, command),
         Command::Config(args) => config::run(&settings, args),
     }
 }
@@ -189,11 +199,15 @@ impl Settings {
     }
 
     /// Where export files are written: beside the embedded store, else `./analyst-exports`.
+    /// Where files beside the store go (exports, uploads, the outbox): the data dir, or
+    /// `analyst-files` when the store is a database server.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir()
+            .map_or_else(|| PathBuf::from("analyst-files"), Path::to_path_buf)
+    }
+
     pub fn exports_dir(&self) -> PathBuf {
-        self.data_dir().map_or_else(
-            || PathBuf::from("analyst-exports"),
-            |dir| dir.join("exports"),
-        )
+        self.files_dir().join("exports")
     }
 }
 

@@ -16,7 +16,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use super::config::{ServerConfig, ServerOptions};
+use super::config::{ImportConfigOptions, ServerConfig, ServerOptions};
 use super::{Settings, open_with_data};
 
 /// Connections kept for concurrent requests.
@@ -29,6 +29,8 @@ const SERVER_FILE: &str = "server.json";
 pub struct ServeArgs {
     #[command(flatten)]
     server: ServerOptions,
+    #[command(flatten)]
+    import: ImportConfigOptions,
 }
 
 pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -48,6 +50,10 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         today: settings.fixed_today,
         ..ExportSettings::new(settings.exports_dir())
     };
+    let uploads = args
+        .import
+        .resolve(&settings.file, settings.subcommand_matches())
+        .settings(&settings.files_dir());
     let state = AppState::new(
         pool.clone(),
         WebSettings {
@@ -64,12 +70,14 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 today: settings.fixed_today,
                 ..ActionSettings::default()
             },
+            uploads: uploads.clone(),
             ..WebSettings::default()
         },
     )?;
     let mut kinds = analyst_jobs::kinds::builtin();
     kinds.extend(analyst_export::job::kinds(&exports));
     kinds.extend(analyst_actions::execution::kinds(&state.auditor()));
+    kinds.extend(analyst_uploads::job::kinds(&uploads));
     let workers = Workers::start(
         &pool,
         kinds,

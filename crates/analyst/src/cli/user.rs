@@ -1,4 +1,4 @@
-//! `analyst user add|list|passwd|rights|rules|rule-add|rule-remove`: the people who may sign
+//! `analyst user add|list|email|passwd|rights|rules|rule-add|rule-remove`: the people who may sign
 //! in, their groups, what they may see, and the record rules.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use analyst_accounts::{
     ADMIN_GROUP, AccessField, AuditEntry, AuditEvent, RightsChange, RuleTarget, User, add_rule,
     add_user_with_rights, allowed_codes, check_rights, find_user, groups_of, list_groups,
-    list_rules, list_users, one_time_password, record_entry, remove_rule, set_password, set_rights,
+    list_rules, list_users, one_time_password, record_entry, remove_rule, set_email, set_password,
+    set_rights,
 };
 use analyst_store::{AccessMode, Connection};
 use anyhow::Context;
@@ -34,6 +35,12 @@ pub enum UserCommand {
     },
     /// List users with their groups and allowed companies, stores and channels.
     List,
+    /// Set the address a user's import results are mailed to (written to the outbox folder).
+    Email {
+        name: String,
+        /// The address; leave it out to remove the user's address.
+        address: Option<String>,
+    },
     /// Replace a user's groups and allowed companies, stores and channels.
     Rights {
         name: String,
@@ -126,6 +133,18 @@ fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 
 pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitCode> {
     match command {
+        UserCommand::Email { name, address } => {
+            let connection = settings.open(AccessMode::ReadWrite)?;
+            let user = set_email(connection.as_ref(), &name, address.as_deref())?;
+            match address {
+                Some(address) => println!("{} is mailed at {}.", user.username, address.trim()),
+                None => println!("{} has no e-mail address now.", user.username),
+            }
+            admin_change(
+                connection.as_ref(),
+                &format!("set the e-mail address of {}", user.username),
+            )?;
+        }
         UserCommand::Add {
             name,
             admin,

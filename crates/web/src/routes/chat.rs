@@ -3,7 +3,8 @@
 use analyst_accounts::{AuditEntry, AuditEvent, User};
 use analyst_core::{Answer, SemanticQuery, Tool};
 use analyst_gateway::{
-    Access, AskContext, ChatTurn, DEFAULT_WORKSPACE, REFUSED_ROUTE, answer_query, budgets, chat,
+    Access, AskContext, Asker, ChatTurn, DEFAULT_WORKSPACE, LlmContext, REFUSED_ROUTE,
+    answer_query, budgets, chat,
 };
 use axum::Json;
 use axum::extract::State;
@@ -128,12 +129,24 @@ fn ask_context(
     seconds_left: Option<f64>,
 ) -> Result<AskContext, AppError> {
     let rights = state.rights(connection, user)?;
+    let llm = state
+        .providers
+        .current(connection)?
+        .map(|providers| LlmContext {
+            providers,
+            asker: Some(Asker {
+                user_id: user.id,
+                username: user.username.clone(),
+            }),
+            auditor: Some(state.auditor()),
+        });
     Ok(AskContext {
         today: state.today(),
         answers: Some(state.answers.clone()),
         access: Access::from(&rights).in_workspaces(&view.workspaces, None),
         data_as_of: view.data_as_of,
         seconds_left,
+        llm,
     })
 }
 

@@ -11,5 +11,7 @@ pub(crate) mod export;
 pub(crate) mod health;
 pub(crate) mod jobs;
 pub(crate) mod proposals;
+pub(crate) mod providers;
 pub(crate) mod rights;
 pub(crate) mod tools;
+pub(crate) mod uploads;

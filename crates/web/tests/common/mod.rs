@@ -62,6 +62,11 @@ impl TestApp {
                     today: Some(day(TODAY)),
                     ..settings.actions.clone()
                 },
+                uploads: analyst_uploads::UploadSettings {
+                    dir: dir.path().join("uploads"),
+                    outbox: dir.path().join("outbox"),
+                    ..settings.uploads.clone()
+                },
                 ..settings
             },
         )
@@ -69,6 +74,7 @@ impl TestApp {
         let mut kinds = analyst_jobs::kinds::builtin();
         kinds.extend(analyst_export::job::kinds(&state.settings().exports));
         kinds.extend(analyst_actions::execution::kinds(&state.auditor()));
+        kinds.extend(analyst_uploads::job::kinds(&state.settings().uploads));
         let workers = Workers::start(
             &pool,
             kinds,
