@@ -91,9 +91,9 @@ pub fn error_report(
                 sheet
                     .write_number(line, 0, row[0].as_i64().unwrap_or_default() as f64)
                     .map_err(xlsx)?;
-                for column in 1..4 {
+                for (column, value) in row.iter().enumerate().skip(1) {
                     sheet
-                        .write_string(line, column as u16, cell(&row[column]))
+                        .write_string(line, column as u16, cell(value))
                         .map_err(xlsx)?;
                 }
             }

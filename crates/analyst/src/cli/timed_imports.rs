@@ -16,6 +16,9 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use super::bench::{peak_memory, reset_peak_memory, resident_memory};
 use super::render;
 
+/// Writes a benchmark file of so many rows of these SKUs from this day on.
+type WriteFile = fn(&Path, u64, &[String], NaiveDate) -> anyhow::Result<()>;
+
 const HEADERS: [&str; 5] = ["Sale Date", "Branch", "Item Code", "Units", "Net Sales"];
 
 /// One row of the benchmark file: a demo SKU sold at one of 40 partner branches.
@@ -107,11 +110,7 @@ pub fn time_imports(
         ]
         .map(String::from),
     );
-    let files: [(
-        PathBuf,
-        u64,
-        fn(&Path, u64, &[String], NaiveDate) -> anyhow::Result<()>,
-    ); 2] = [
+    let files: [(PathBuf, u64, WriteFile); 2] = [
         (dir.join("bench-sell-out.csv"), csv_rows, write_csv),
         (dir.join("bench-sell-out.xlsx"), xlsx_rows, write_xlsx),
     ];
