@@ -254,7 +254,7 @@ fn run<E>(
                     loader.upload_lines(chunk)?;
                     chunk.clear();
                 }
-                if staging.read % REPORT_EVERY == 0 {
+                if staging.read.is_multiple_of(REPORT_EVERY) {
                     progress(staging.read, fraction)
                         .map_err(|stop| Failure::Stopped(Stopped::ByCaller(stop)))?;
                 }
