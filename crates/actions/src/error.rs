@@ -20,6 +20,9 @@ pub enum ActionError {
     /// The data moved since the proposal was made: it fails instead of writing stale data.
     #[error("{0}")]
     Stale(String),
+    /// The ERP could not take the write for now: the execution is tried again.
+    #[error("the ERP: {0}")]
+    ErpUnavailable(String),
     #[error("{0}")]
     Store(#[from] StoreError),
 }

@@ -5,7 +5,9 @@
 //! one stored and the one every approval signed, and that the data has not moved since. The
 //! write and the move to `executed` are one transaction: a crash before the commit leaves
 //! nothing, so the job run again writes once; a job run after the commit finds the proposal
-//! executed and returns what was written then.
+//! executed and returns what was written then. With an ERP connected, its writer runs first
+//! (idempotent by the proposal's reference): a refusal fails the proposal, an ERP that cannot
+//! be reached leaves it approved for the job's next attempt.
 
 use std::sync::Arc;
 
@@ -16,6 +18,7 @@ use chrono::NaiveDateTime;
 use serde_json::{Value as Json, json};
 
 use crate::decide::expire_due;
+use crate::erp::{ErpFailure, ErpWriter};
 use crate::kinds;
 use crate::proposal::{self, Proposal, ProposalState, atomically, record_event, to_json};
 use crate::settings::now;
@@ -39,12 +42,14 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Executes an approved proposal as `user_id` (what the job does; callable directly).
+/// Executes an approved proposal as `user_id` (what the job does; callable directly), in the
+/// ERP too when `erp` has one connected.
 pub fn execute(
     connection: &dyn Connection,
     proposal_id: i64,
     user_id: i64,
     at: NaiveDateTime,
+    erp: Option<&dyn ErpWriter>,
 ) -> Result<Outcome> {
     let proposal = proposal::get(connection, proposal_id)?
         .ok_or_else(|| ActionError::NotFound(proposal_id.to_string()))?;
@@ -85,8 +90,22 @@ pub fn execute(
         }
         Err(other) => return Err(other),
     }
+    let in_erp = match erp.map(|erp| erp.write(connection, &proposal.payload, &proposal.reference))
+    {
+        None | Some(Ok(None)) => None,
+        Some(Ok(Some(written))) => Some(written),
+        Some(Err(ErpFailure::Refused(reason))) => {
+            return fail(connection, &proposal, user_id, &reason, at);
+        }
+        Some(Err(ErpFailure::Unavailable(reason))) => {
+            return Err(ActionError::ErpUnavailable(reason));
+        }
+    };
     let written = atomically(connection, || {
-        let result = kinds::write(connection, &proposal.payload, &proposal.reference)?;
+        let mut result = kinds::write(connection, &proposal.payload, &proposal.reference)?;
+        if let (Some(written), Json::Object(fields)) = (&in_erp, &mut result) {
+            fields.insert("erp".into(), written.clone());
+        }
         let moved = connection.execute(
             "UPDATE app.proposal SET state = 'executed', result = $1, executed_at = $2 \
              WHERE id = $3 AND state = 'approved'",
@@ -181,6 +200,7 @@ fn fail(
 /// The `proposal_execute` job kind.
 pub struct ExecuteKind {
     auditor: Auditor,
+    erp: Option<Arc<dyn ErpWriter>>,
 }
 
 impl JobKind for ExecuteKind {
@@ -196,7 +216,7 @@ impl JobKind for ExecuteKind {
             .user_id
             .ok_or_else(|| JobFailure::Refused("an execution belongs to a user".into()))?;
         let connection = context.connection();
-        let outcome = execute(connection, proposal_id, user_id, now());
+        let outcome = execute(connection, proposal_id, user_id, now(), self.erp.as_deref());
         let reference = proposal::reference(proposal_id);
         let username = get_user(connection, user_id)
             .ok()
@@ -219,7 +239,10 @@ impl JobKind for ExecuteKind {
                 audit(format!("{reference} failed: {reason}"));
                 Err(JobFailure::Refused(reason))
             }
-            Err(ActionError::Store(error)) => Err(JobFailure::Failed(error.to_string())),
+            // Tried again with backoff: nothing was written, or the ERP has it by reference.
+            Err(error @ (ActionError::Store(_) | ActionError::ErpUnavailable(_))) => {
+                Err(JobFailure::Failed(error.to_string()))
+            }
             Err(refused) => {
                 audit(format!("{reference} not executed: {refused}"));
                 Err(JobFailure::Refused(refused.to_string()))
@@ -250,11 +273,12 @@ impl JobKind for ExpiryKind {
     }
 }
 
-/// The kinds the server runs.
-pub fn kinds(auditor: &Auditor) -> Vec<Arc<dyn JobKind>> {
+/// The kinds the server runs; executions also write to `erp` when it has an ERP connected.
+pub fn kinds(auditor: &Auditor, erp: Option<Arc<dyn ErpWriter>>) -> Vec<Arc<dyn JobKind>> {
     vec![
         Arc::new(ExecuteKind {
             auditor: auditor.clone(),
+            erp,
         }),
         Arc::new(ExpiryKind {
             auditor: auditor.clone(),

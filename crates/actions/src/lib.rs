@@ -8,9 +8,12 @@
 //! that hash, and the [`execution`] job writes exactly the stored payload after checking the
 //! signatures, the executing user's rights and that the data has not moved since (prices,
 //! stock, active products). Execution is one transaction that also marks the proposal
-//! executed, so a retry after a crash, or a second execute, writes nothing twice.
+//! executed, so a retry after a crash, or a second execute, writes nothing twice. With an
+//! ERP connected, an [`ErpWriter`] writes the payload there first, idempotently by the
+//! proposal's reference.
 
 pub mod decide;
+mod erp;
 mod error;
 pub mod execution;
 mod kinds;
@@ -18,6 +21,7 @@ mod payload;
 pub mod proposal;
 mod settings;
 
+pub use erp::{ErpFailure, ErpWriter};
 pub use error::ActionError;
 pub use kinds::ProposalRequest;
 pub use payload::{

@@ -214,7 +214,7 @@ fn a_purchase_order_goes_from_draft_to_executed_and_writes_exactly_its_payload()
     assert_eq!(store.analyst_orders(), 0);
 
     let pm1 = store.rights("pm1").user_id;
-    let Outcome::Executed(result) = execute(store.db(), id, pm1, now()).unwrap() else {
+    let Outcome::Executed(result) = execute(store.db(), id, pm1, now(), None).unwrap() else {
         panic!("not executed")
     };
     assert_eq!(store.state(id), ProposalState::Executed);
@@ -270,7 +270,7 @@ fn a_purchase_order_goes_from_draft_to_executed_and_writes_exactly_its_payload()
     );
 
     // Executing again writes nothing more and returns the same result.
-    let Outcome::Executed(again) = execute(store.db(), id, pm1, now()).unwrap() else {
+    let Outcome::Executed(again) = execute(store.db(), id, pm1, now(), None).unwrap() else {
         panic!("not executed")
     };
     assert_eq!(again, result);
@@ -361,7 +361,7 @@ fn rights_bound_who_proposes_sees_and_decides() {
             &[pm1.into()],
         )
         .unwrap();
-    let refused = execute(store.db(), id, pm1, now()).unwrap_err();
+    let refused = execute(store.db(), id, pm1, now(), None).unwrap_err();
     assert!(matches!(refused, ActionError::Forbidden(_)), "{refused}");
     assert_eq!(store.state(id), ProposalState::Approved);
     assert_eq!(store.analyst_orders(), 0);
@@ -393,7 +393,7 @@ fn a_high_risk_proposal_needs_two_approvers_other_than_its_requester() {
     assert_eq!(second.approvals.len(), 2);
     let pm3 = store.rights("pm3").user_id;
     assert!(matches!(
-        execute(store.db(), id, pm3, now()).unwrap(),
+        execute(store.db(), id, pm3, now(), None).unwrap(),
         Outcome::Executed(_)
     ));
     assert_eq!(store.analyst_orders(), 1);
@@ -421,7 +421,7 @@ fn stale_data_and_an_altered_payload_fail_safely_without_writing() {
         )
         .unwrap();
     let pm1 = store.rights("pm1").user_id;
-    let Outcome::Failed(reason) = execute(store.db(), stale, pm1, now()).unwrap() else {
+    let Outcome::Failed(reason) = execute(store.db(), stale, pm1, now(), None).unwrap() else {
         panic!("executed with a stale price")
     };
     assert!(
@@ -449,7 +449,7 @@ fn stale_data_and_an_altered_payload_fail_safely_without_writing() {
             &[altered.into()],
         )
         .unwrap();
-    let Outcome::Failed(reason) = execute(store.db(), altered, pm1, now()).unwrap() else {
+    let Outcome::Failed(reason) = execute(store.db(), altered, pm1, now(), None).unwrap() else {
         panic!("executed an altered payload")
     };
     assert!(reason.contains("hash"), "{reason}");
@@ -551,7 +551,7 @@ fn an_execution_job_left_by_a_dead_worker_runs_again_and_writes_once() {
     let auditor: analyst_actions::execution::Auditor = std::sync::Arc::new(|_| {});
     let workers = analyst_jobs::Workers::start(
         &pool,
-        analyst_actions::execution::kinds(&auditor),
+        analyst_actions::execution::kinds(&auditor, None),
         analyst_jobs::WorkerSettings {
             workers: 1,
             poll: std::time::Duration::from_millis(20),
@@ -574,7 +574,7 @@ fn an_execution_job_left_by_a_dead_worker_runs_again_and_writes_once() {
     assert_eq!(store.analyst_orders(), 1);
     // One more run of the job (a retry after a crash past the commit) writes nothing.
     let pm1 = store.rights("pm1").user_id;
-    execute(store.db(), id, pm1, now()).unwrap();
+    execute(store.db(), id, pm1, now(), None).unwrap();
     assert_eq!(store.analyst_orders(), 1);
 }
 
@@ -608,7 +608,7 @@ fn reorder_rules_archiving_and_tasks_write_what_they_preview() {
     assert_eq!(preview.lines[0].before, None);
     assert_eq!(preview.lines[0].after.as_deref(), Some("min 6 / max 30"));
     approve(store.db(), &store.rights("pm1"), &key(rule), now()).unwrap();
-    execute(store.db(), rule, pm1, now()).unwrap();
+    execute(store.db(), rule, pm1, now(), None).unwrap();
     let levels = store
         .db()
         .query(
@@ -642,7 +642,7 @@ fn reorder_rules_archiving_and_tasks_write_what_they_preview() {
         .execute("UPDATE silver.reorder_rule SET max_qty = 35", &[])
         .unwrap();
     assert!(matches!(
-        execute(store.db(), change, pm1, now()).unwrap(),
+        execute(store.db(), change, pm1, now(), None).unwrap(),
         Outcome::Failed(_)
     ));
 
@@ -676,7 +676,7 @@ fn reorder_rules_archiving_and_tasks_write_what_they_preview() {
     };
     assert_eq!(payload.products[0].on_hand, on_hand);
     approve(store.db(), &store.rights("pm1"), &key(archive), now()).unwrap();
-    execute(store.db(), archive, pm1, now()).unwrap();
+    execute(store.db(), archive, pm1, now(), None).unwrap();
     assert_eq!(
         store.scalar(
             "SELECT active FROM silver.product WHERE sku = $1",
@@ -707,8 +707,8 @@ fn reorder_rules_archiving_and_tasks_write_what_they_preview() {
     assert!(matches!(refused, ActionError::NotFound(_)), "{refused}");
     approve(store.db(), &store.rights("clerk"), &key(task), now()).unwrap();
     let clerk = store.rights("clerk").user_id;
-    execute(store.db(), task, clerk, now()).unwrap();
-    execute(store.db(), task, clerk, now()).unwrap();
+    execute(store.db(), task, clerk, now(), None).unwrap();
+    execute(store.db(), task, clerk, now(), None).unwrap();
     let tasks = store
         .db()
         .query(

@@ -256,11 +256,7 @@ fn default_period(today: NaiveDate) -> Period {
 fn data_as_of(connection: &dyn Connection, context: &AskContext) -> Option<String> {
     let moment = match context.data_as_of {
         Some(moment) => moment,
-        None => connection
-            .query("SELECT max(refreshed_at) FROM ops.gold_refresh", &[])
-            .ok()?
-            .scalar()?
-            .as_timestamp()?,
+        None => analyst_store::gold::data_as_of(connection).ok()??,
     };
     Some(moment.and_utc().to_rfc3339())
 }

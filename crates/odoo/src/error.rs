@@ -50,7 +50,7 @@ pub enum OdooError {
 
 impl OdooError {
     /// Whether another attempt may succeed: 5xx replies, timeouts and connection errors.
-    pub(crate) fn is_transient(&self) -> bool {
+    pub fn is_transient(&self) -> bool {
         match self {
             Self::Server { status, .. } => *status >= 500,
             Self::Timeout { .. } | Self::Connection { .. } => true,

@@ -63,6 +63,25 @@ pub fn refresh_daily_sales_range(
     Ok(written)
 }
 
+/// When the store last matched its sources: the newest gold rebuild, or the moment every
+/// model synced from Odoo was last read without error (a sync that found no change leaves
+/// gold alone but still says the copy is current).
+pub fn data_as_of(connection: &dyn Connection) -> Result<Option<chrono::NaiveDateTime>> {
+    Ok(connection
+        .query(
+            "SELECT max(moment) FROM (
+                 SELECT max(refreshed_at) AS moment FROM ops.gold_refresh
+                 UNION ALL
+                 SELECT min(last_read) FROM (
+                     SELECT max(started_at) AS last_read FROM ops.odoo_sync_run
+                     WHERE status IN ('ok', 'skipped') GROUP BY connection, model) AS models
+             ) AS moments",
+            &[],
+        )?
+        .scalar()
+        .and_then(Value::as_timestamp))
+}
+
 /// Groups sorted dates into inclusive runs of consecutive days.
 pub fn contiguous_ranges(dates: &BTreeSet<NaiveDate>) -> Vec<(NaiveDate, NaiveDate)> {
     let mut ranges: Vec<(NaiveDate, NaiveDate)> = Vec::new();

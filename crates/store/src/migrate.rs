@@ -96,6 +96,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "llm",
         sql: include_str!("../migrations/0017_llm.sql"),
     },
+    Migration {
+        version: 18,
+        name: "odoo",
+        sql: include_str!("../migrations/0018_odoo.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

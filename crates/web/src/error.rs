@@ -121,6 +121,11 @@ impl From<ActionError> for AppError {
                 AppError::new(StatusCode::CONFLICT, "conflict", message)
             }
             ActionError::Stale(message) => AppError::new(StatusCode::CONFLICT, "stale", message),
+            ActionError::ErpUnavailable(message) => AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "erp_unavailable",
+                format!("the ERP could not take the write now; it is tried again: {message}"),
+            ),
             ActionError::Store(error) => error.into(),
         }
     }

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::routes::{
     audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, proposals,
-    providers, rights, tools, uploads,
+    providers, rights, sync, tools, uploads,
 };
 
 #[derive(OpenApi)]
@@ -43,6 +43,7 @@ use crate::routes::{
         uploads::errors,
         uploads::map_columns,
         uploads::list_profiles,
+        sync::status,
         proposals::propose,
         proposals::list,
         proposals::show,

@@ -15,7 +15,7 @@ use crate::metrics::track;
 use crate::openapi;
 use crate::routes::{
     assets, audit, auth, budgets, chat, conversations, dictionary, export, health, jobs, proposals,
-    providers, rights, tools, uploads,
+    providers, rights, sync, tools, uploads,
 };
 use crate::state::AppState;
 
@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/uploads/{id}/errors", get(uploads::errors))
         .route("/api/v1/uploads/{id}/mapping", post(uploads::map_columns))
         .route("/api/v1/upload-profiles", get(uploads::list_profiles))
+        .route("/api/v1/sync/status", get(sync::status))
         .route("/api/v1/tools", get(tools::list))
         .route("/api/v1/jobs", get(jobs::list).post(jobs::add))
         .route("/api/v1/jobs/{id}", get(jobs::show))

@@ -93,6 +93,13 @@ pub struct BenchArgs {
     /// Rows of the --imports XLSX file.
     #[arg(long, default_value_t = 200_000, requires = "imports")]
     xlsx_rows: u64,
+    /// Time an Odoo sync instead: --odoo-orders POS orders (about 2.5 lines each) served by a
+    /// local server that speaks Odoo's protocol, synced into a fresh store.
+    #[arg(long, conflicts_with_all = ["http", "tools_only", "exports", "imports"])]
+    odoo: bool,
+    /// POS orders of the --odoo fixture (400,000 ≈ 1M order lines).
+    #[arg(long, default_value_t = 400_000, requires = "odoo")]
+    odoo_orders: usize,
     /// Questions each user asks in the HTTP benchmark.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     requests: u64,
@@ -101,6 +108,10 @@ pub struct BenchArgs {
 pub fn run(_settings: &Settings, args: BenchArgs) -> anyhow::Result<ExitCode> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 15).context("bench date")?;
     let context = AskContext::on(today);
+    if args.odoo {
+        super::timed_sync::time_sync(args.odoo_orders)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for &lines in &args.lines {
         let dir = tempfile::tempdir().context("creating a temporary store directory")?;
         let connection = analyst_store::open(

@@ -11,13 +11,16 @@ mod export;
 mod import;
 mod jobs;
 mod load;
+mod odoo;
 mod proposals;
 mod providers;
 mod query;
 mod render;
 mod serve;
 mod sql;
+mod sync;
 mod timed_imports;
+mod timed_sync;
 mod user;
 
 use std::path::{Path, PathBuf};
@@ -92,6 +95,12 @@ pub enum Command {
     /// LLM providers for the questions the NL parser does not understand: list, add, remove.
     #[command(subcommand)]
     Providers(providers::ProvidersCommand),
+    /// The Odoo to sync from: connect (checked, then saved), check, mapping settings.
+    #[command(subcommand)]
+    Odoo(odoo::OdooCommand),
+    /// Sync Odoo into the store now, or show how the last syncs went.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
     /// Print the effective configuration and where each value comes from.
     Config(config::ConfigArgs),
 }
@@ -155,6 +164,8 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Jobs(command) => jobs::run(&settings, command),
         Command::Proposals(command) => proposals::run(&settings, command),
         Command::Providers(command) => providers::run(&settings, command),
+        Command::Odoo(command) => odoo::run(&settings, command),
+        Command::Sync(command) => sync::run(&settings, command),
         Command::Config(args) => config::run(&settings, args),
     }
 }

@@ -282,6 +282,7 @@ fn run_execution(
         proposal.id,
         user.id,
         chrono::Utc::now().naive_utc(),
+        Some(&analyst_odoo_sync::OdooWriteBack),
     )?;
     let done = visible(connection, rights, key)?;
     match outcome {

@@ -16,7 +16,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use super::config::{ImportConfigOptions, ServerConfig, ServerOptions};
+use super::config::{ImportConfigOptions, LlmConfigOptions, ServerConfig, ServerOptions};
 use super::{Settings, open_with_data};
 
 /// Connections kept for concurrent requests.
@@ -31,6 +31,8 @@ pub struct ServeArgs {
     server: ServerOptions,
     #[command(flatten)]
     import: ImportConfigOptions,
+    #[command(flatten)]
+    llm: LlmConfigOptions,
 }
 
 pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -41,6 +43,9 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|_| "info,tower_http=info".into()),
         )
         .init();
+    let (exchange_rate, _) = args
+        .llm
+        .resolve(&settings.file, settings.subcommand_matches())?;
     let connection = open_with_data(settings)?;
     create_first_admin(connection.as_ref())?;
     let pool = Pool::new(connection, POOL_SIZE);
@@ -71,13 +76,18 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 ..ActionSettings::default()
             },
             uploads: uploads.clone(),
+            exchange_rate,
             ..WebSettings::default()
         },
     )?;
     let mut kinds = analyst_jobs::kinds::builtin();
     kinds.extend(analyst_export::job::kinds(&exports));
-    kinds.extend(analyst_actions::execution::kinds(&state.auditor()));
+    kinds.extend(analyst_actions::execution::kinds(
+        &state.auditor(),
+        Some(std::sync::Arc::new(analyst_odoo_sync::OdooWriteBack)),
+    ));
     kinds.extend(analyst_uploads::job::kinds(&uploads));
+    kinds.push(std::sync::Arc::new(analyst_odoo_sync::job::OdooSync));
     let workers = Workers::start(
         &pool,
         kinds,

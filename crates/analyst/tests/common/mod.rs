@@ -11,14 +11,21 @@ use serde_json::{Value as Json, json};
 /// `analyst --data-dir DIR ARGS…`, with no `ANALYST_…` setting leaking in from the caller's
 /// environment.
 pub fn analyst(data_dir: &Path, args: &[&str]) -> Output {
+    analyst_with_env(data_dir, args, &[])
+}
+
+/// [`analyst`] with these environment variables set.
+pub fn analyst_with_env(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_analyst"))
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
+        .envs(env.iter().copied())
         .env_remove("ANALYST_DATABASE_URL")
         .env_remove("ANALYST_TODAY")
         .env_remove("ANALYST_AUDIT_RETENTION_DAYS")
         .env_remove("ANALYST_MEMORY_LIMIT")
+        .env_remove("ANALYST_THB_PER_USD")
         .output()
         .expect("the binary runs")
 }

@@ -17,6 +17,9 @@ pub enum Fault {
     /// HTTP 200 with an HTML page in place of the JSON or XML (a proxy's error page, quoting
     /// the request it could not forward).
     Malformed,
+    /// The call is carried out, then a proxy answers 504 Gateway Time-out in place of the
+    /// reply: what a create whose reply was lost looks like (it committed).
+    LostReply,
 }
 
 /// One request as the fake understood it.
@@ -42,6 +45,8 @@ pub struct LoggedRequest {
 
 struct Planned {
     fault: Fault,
+    /// Only requests of this model method count (and get the fault); all when `None`.
+    method: Option<String>,
     skip: usize,
     times: usize,
 }
@@ -65,15 +70,23 @@ impl Drop for InFlight<'_> {
 }
 
 impl Controls {
-    pub(crate) fn plan(&self, fault: Fault, skip: usize, times: usize) {
-        lock(&self.planned).push(Planned { fault, skip, times });
+    pub(crate) fn plan(&self, fault: Fault, method: Option<&str>, skip: usize, times: usize) {
+        lock(&self.planned).push(Planned {
+            fault,
+            method: method.map(str::to_owned),
+            skip,
+            times,
+        });
     }
 
-    /// The fault for the request now arriving, if one is due.
-    pub(crate) fn next_fault(&self) -> Option<Fault> {
+    /// The fault for the request now arriving (calling model method `method`), if one is due.
+    pub(crate) fn next_fault(&self, method: Option<&str>) -> Option<Fault> {
         let mut planned = lock(&self.planned);
         let mut due = None;
         for plan in planned.iter_mut() {
+            if plan.method.is_some() && plan.method.as_deref() != method {
+                continue;
+            }
             if plan.skip > 0 {
                 plan.skip -= 1;
             } else if due.is_none() && plan.times > 0 {

@@ -193,7 +193,13 @@ impl FakeOdoo {
 
     /// Injects `fault` into `times` requests, after `after` more requests answered normally.
     pub fn inject(&self, fault: Fault, after: usize, times: usize) {
-        self.shared.controls.plan(fault, after, times);
+        self.shared.controls.plan(fault, None, after, times);
+    }
+
+    /// Injects `fault` into the next `times` calls of the model method `method` (`create`,
+    /// `write`, …), whatever comes between them.
+    pub fn inject_on(&self, method: &str, fault: Fault, times: usize) {
+        self.shared.controls.plan(fault, Some(method), 0, times);
     }
 
     /// Every request received since start (or the last [`Self::clear_requests`]).

@@ -96,6 +96,7 @@ pub(crate) fn parameter_names(method: &str) -> &'static [&'static str] {
         "create" => &["vals_list"],
         "unlink" => &["ids"],
         "fields_get" => &["allfields", "attributes"],
+        "check_access_rights" => &["operation", "raise_exception"],
         _ => &[],
     }
 }
@@ -155,6 +156,24 @@ pub(crate) fn execute(
     }
     match method {
         "context_get" => Ok(json!({"lang": "en_US", "tz": "UTC", "uid": user.uid})),
+        "check_access_rights" => {
+            let data = data.read().unwrap_or_else(PoisonError::into_inner);
+            let table = data.table(model)?;
+            let operation = param("operation").and_then(Value::as_str).unwrap_or("read");
+            let allowed = operation == "read" || user.can_write;
+            if !allowed && param("raise_exception").and_then(Value::as_bool) != Some(false) {
+                return Err(OrmError::Access {
+                    model: model.to_owned(),
+                    label: table.def.label.to_owned(),
+                    operation: if operation == "create" {
+                        "create"
+                    } else {
+                        "modify"
+                    },
+                });
+            }
+            Ok(json!(allowed))
+        }
         "create" => {
             let mut data = data.write().unwrap_or_else(PoisonError::into_inner);
             match param("vals_list").or_else(|| param("vals")) {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value, json};
 
 use super::orm::OrmError;
-use super::schema::{FieldKind, ModelDef, REQUIRED, field_label};
+use super::schema::{DEFAULTS, FieldKind, ModelDef, REQUIRED, field_label};
 use super::table::{Cell, Table};
 
 /// Every model's records.
@@ -109,6 +109,16 @@ impl Dataset {
                         "field {name} of {model} is not writable"
                     )));
                 }
+            }
+        }
+        for &(_, field, value) in DEFAULTS.iter().filter(|(name, _, _)| *name == model) {
+            if !cells.iter().any(|(name, _)| *name == field)
+                && let Some(def_field) = def.field(field)
+            {
+                cells.push((
+                    def_field.name,
+                    to_cell(def_field.kind, &json!(value), field)?,
+                ));
             }
         }
         for &(_, required) in REQUIRED.iter().filter(|(name, _)| *name == model) {

@@ -492,6 +492,13 @@ const COMMON_FIELDS: &[(&str, FieldKind)] = &[
     ("write_date", DateTime),
 ];
 
+/// Values a create gives fields it was not given, as Odoo's field defaults: (model, field,
+/// value).
+pub(crate) const DEFAULTS: &[(&str, &str, &str)] = &[
+    ("purchase.order", "state", "draft"),
+    ("sale.order", "state", "draft"),
+];
+
 /// Fields that must be set on create: (model, field).
 pub(crate) const REQUIRED: &[(&str, &str)] = &[
     ("res.partner", "name"),

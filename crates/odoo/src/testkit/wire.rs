@@ -71,15 +71,18 @@ impl Shared {
             .cloned()
     }
 
-    /// The planned fault for this request, logged with what it asked for.
+    /// The planned fault for this request, logged with what it asked for: `Err` is the reply
+    /// given in place of serving it; `Ok(true)` serves it and then loses the reply.
     async fn admit(
         &self,
         protocol: &'static str,
         service_method: &str,
         call: Option<&ModelCall>,
         body: &[u8],
-    ) -> Option<Response> {
-        let fault = self.controls.next_fault();
+    ) -> Result<bool, Response> {
+        let fault = self
+            .controls
+            .next_fault(call.map(|call| call.method.as_str()));
         let param = |name: &str| call.and_then(|call| call.params.get(name));
         self.controls.record(LoggedRequest {
             protocol,
@@ -91,8 +94,11 @@ impl Shared {
             limit: param("limit").and_then(Value::as_u64),
             fault,
         });
-        match fault? {
-            Fault::ServerError => Some(
+        let Some(fault) = fault else {
+            return Ok(false);
+        };
+        match fault {
+            Fault::ServerError => Err(
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -100,7 +106,7 @@ impl Shared {
                 )
                     .into_response(),
             ),
-            Fault::Malformed => Some(
+            Fault::Malformed => Err(
                 (
                     StatusCode::OK,
                     [(header::CONTENT_TYPE, "text/html")],
@@ -113,8 +119,9 @@ impl Shared {
             ),
             Fault::Slow(delay) => {
                 tokio::time::sleep(delay).await;
-                None
+                Ok(false)
             }
+            Fault::LostReply => Ok(true),
         }
     }
 
@@ -207,9 +214,10 @@ async fn jsonrpc(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
         .cloned()
         .unwrap_or_default();
     let call = model_call(method, &args);
-    if let Some(response) = shared.admit("jsonrpc", method, call.as_ref(), &body).await {
-        return response;
-    }
+    let lose_reply = match shared.admit("jsonrpc", method, call.as_ref(), &body).await {
+        Ok(lose_reply) => lose_reply,
+        Err(response) => return response,
+    };
     let reply = match shared.dispatch(service, method, &args, call.as_ref()) {
         Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
         Err(error) => json!({"jsonrpc": "2.0", "id": id, "error": {
@@ -224,7 +232,20 @@ async fn jsonrpc(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
             },
         }}),
     };
-    axum::Json(reply).into_response()
+    unless_lost(lose_reply, axum::Json(reply).into_response())
+}
+
+/// `reply`, or the 504 a proxy gives when the reply is lost.
+fn unless_lost(lose_reply: bool, reply: Response) -> Response {
+    if !lose_reply {
+        return reply;
+    }
+    (
+        StatusCode::GATEWAY_TIMEOUT,
+        [(header::CONTENT_TYPE, "text/html")],
+        "<html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway Time-out</h1></center><hr><center>nginx</center></body></html>",
+    )
+        .into_response()
 }
 
 async fn xmlrpc(
@@ -242,10 +263,11 @@ async fn xmlrpc(
     };
     let args: Vec<Value> = params.into_iter().map(XmlValue::into_json).collect();
     let call = model_call(&method, &args);
-    if let Some(response) = shared.admit("xmlrpc", &method, call.as_ref(), &body).await {
-        return response;
-    }
-    match shared.dispatch(&service, &method, &args, call.as_ref()) {
+    let lose_reply = match shared.admit("xmlrpc", &method, call.as_ref(), &body).await {
+        Ok(lose_reply) => lose_reply,
+        Err(response) => return response,
+    };
+    let reply = match shared.dispatch(&service, &method, &args, call.as_ref()) {
         Ok(result) => xml(encode_response(&XmlValue::from_json(&result))),
         Err(error) => {
             let (code, text) = match &error {
@@ -258,7 +280,8 @@ async fn xmlrpc(
             };
             xml(encode_fault(code, &text))
         }
-    }
+    };
+    unless_lost(lose_reply, reply)
 }
 
 async fn json2(
@@ -277,9 +300,10 @@ async fn json2(
         method,
         params,
     };
-    if let Some(response) = shared.admit("json2", "call", Some(&call), &body).await {
-        return response;
-    }
+    let lose_reply = match shared.admit("json2", "call", Some(&call), &body).await {
+        Ok(lose_reply) => lose_reply,
+        Err(response) => return response,
+    };
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -291,7 +315,7 @@ async fn json2(
         Some(user) => execute(&shared.data, &user, &call.model, &call.method, &call.params),
         None => Err(OrmError::AccessDenied),
     };
-    match result {
+    let reply = match result {
         Ok(value) => axum::Json(value).into_response(),
         Err(error) => {
             let (status, name, message) = match &error {
@@ -320,7 +344,8 @@ async fn json2(
             let body = json!({"name": name, "message": message, "arguments": [message], "context": {}, "debug": traceback(&error)});
             (status, axum::Json(body)).into_response()
         }
-    }
+    };
+    unless_lost(lose_reply, reply)
 }
 
 async fn web_version(State(shared): State<Arc<Shared>>) -> Response {

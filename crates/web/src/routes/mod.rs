@@ -13,5 +13,6 @@ pub(crate) mod jobs;
 pub(crate) mod proposals;
 pub(crate) mod providers;
 pub(crate) mod rights;
+pub(crate) mod sync;
 pub(crate) mod tools;
 pub(crate) mod uploads;

@@ -73,7 +73,7 @@ impl TestApp {
         .unwrap();
         let mut kinds = analyst_jobs::kinds::builtin();
         kinds.extend(analyst_export::job::kinds(&state.settings().exports));
-        kinds.extend(analyst_actions::execution::kinds(&state.auditor()));
+        kinds.extend(analyst_actions::execution::kinds(&state.auditor(), None));
         kinds.extend(analyst_uploads::job::kinds(&state.settings().uploads));
         let workers = Workers::start(
             &pool,
