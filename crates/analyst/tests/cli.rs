@@ -301,7 +301,8 @@ fn unusable_stores_are_explained() {
     let output = Command::new(env!("CARGO_BIN_EXE_analyst"))
         .args([
             "--database",
-            "postgres://user:secret@127.0.0.1/test",
+            // Nothing listens on port 1: the server cannot be reached.
+            "postgres://user:secret@127.0.0.1:1/test",
             "ask",
             "revenue",
         ])

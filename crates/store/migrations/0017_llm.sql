@@ -12,10 +12,10 @@ CREATE TABLE app.llm_provider (
     tier VARCHAR NOT NULL CHECK (tier IN ('cheap', 'standard', 'premium')),
     -- JSON array: ["analytics", "reasoning", "actions"]
     capabilities VARCHAR NOT NULL DEFAULT '["analytics"]',
-    price_input_per_1k DOUBLE NOT NULL DEFAULT 0,
-    price_output_per_1k DOUBLE NOT NULL DEFAULT 0,
+    price_input_per_1k DOUBLE PRECISION NOT NULL DEFAULT 0,
+    price_output_per_1k DOUBLE PRECISION NOT NULL DEFAULT 0,
     currency VARCHAR NOT NULL DEFAULT 'THB',
-    timeout_seconds DOUBLE NOT NULL DEFAULT 60,
+    timeout_seconds DOUBLE PRECISION NOT NULL DEFAULT 60,
     priority INTEGER NOT NULL DEFAULT 0,
     enabled BOOLEAN NOT NULL DEFAULT TRUE,
     created_at TIMESTAMP NOT NULL,
@@ -34,7 +34,7 @@ CREATE TABLE app.llm_call (
     tier VARCHAR NOT NULL,
     input_tokens BIGINT NOT NULL,
     output_tokens BIGINT NOT NULL,
-    cost DOUBLE NOT NULL,
+    cost DOUBLE PRECISION NOT NULL,
     currency VARCHAR NOT NULL,
     -- answered | escalated | failed
     outcome VARCHAR NOT NULL,
@@ -47,5 +47,5 @@ CREATE INDEX llm_call_user_day ON app.llm_call (user_id, created_at);
 -- Daily LLM cost limits, resolved like the other query budgets: the user's row, else the
 -- global row, limits what one user spends; a workspace's row limits what all its users spend
 -- there. NULL: no limit. Costs are compared in the limit's currency.
-ALTER TABLE app.query_budget ADD COLUMN llm_cost_per_day DOUBLE;
+ALTER TABLE app.query_budget ADD COLUMN llm_cost_per_day DOUBLE PRECISION;
 ALTER TABLE app.query_budget ADD COLUMN llm_cost_currency VARCHAR DEFAULT 'THB';

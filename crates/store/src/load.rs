@@ -1,4 +1,8 @@
 //! Bulk loading of canonical rows: the one write path of the demo, file imports and syncs.
+//!
+//! Each canonical row type knows its table and lays itself out as [`Field`]s in the table's
+//! column order (the order of the migrations); each backend only writes fields (DuckDB's
+//! appender, PostgreSQL's COPY), so a table's layout is written once.
 
 use std::collections::BTreeSet;
 
@@ -6,373 +10,489 @@ use analyst_core::rows::{
     Company, Customer, HelpdeskTicket, Invoice, Product, PurchaseLine, PurchaseOrder, SalesLine,
     Satang, StockLevel, StockMove, Store, Supplier, SupplierProduct, UploadError, UploadLine,
 };
-use chrono::NaiveDate;
-use duckdb::types::Decimal;
-use duckdb::{Appender, params};
+use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::{DuckConnection, Result, StoreError};
+use crate::Result;
 
 /// Appends canonical rows in bulk. Call [`BulkLoader::finish`] to flush; the dates of the sales
 /// lines it returns are the ones whose gold aggregates need a rebuild.
 pub trait BulkLoader {
-    fn companies(&mut self, rows: &[Company], source: &str) -> Result<()>;
-    fn stores(&mut self, rows: &[Store], source: &str) -> Result<()>;
-    fn customers(&mut self, rows: &[Customer], source: &str) -> Result<()>;
-    fn suppliers(&mut self, rows: &[Supplier], source: &str) -> Result<()>;
-    fn products(&mut self, rows: &[Product], source: &str) -> Result<()>;
-    fn supplier_products(&mut self, rows: &[SupplierProduct], source: &str) -> Result<()>;
-    /// Sales lines carry their own `source`.
-    fn sales_lines(&mut self, rows: &[SalesLine]) -> Result<()>;
-    fn stock_levels(&mut self, rows: &[StockLevel], source: &str) -> Result<()>;
-    fn stock_moves(&mut self, rows: &[StockMove], source: &str) -> Result<()>;
-    fn purchase_orders(&mut self, rows: &[PurchaseOrder], source: &str) -> Result<()>;
-    fn purchase_lines(&mut self, rows: &[PurchaseLine], source: &str) -> Result<()>;
-    fn helpdesk_tickets(&mut self, rows: &[HelpdeskTicket], source: &str) -> Result<()>;
-    fn invoices(&mut self, rows: &[Invoice], source: &str) -> Result<()>;
-    /// Rows of an uploaded file, into `raw.upload_line`.
-    fn upload_lines(&mut self, rows: &[UploadLine]) -> Result<()>;
-    /// Rows of an uploaded file that were not loaded, into `ops.upload_error`.
-    fn upload_errors(&mut self, rows: &[UploadError]) -> Result<()>;
+    /// Appends rows to their table; the methods below are the way to call it.
+    fn append(&mut self, rows: &dyn TableRows) -> Result<()>;
     /// Flushes everything appended and returns the sales dates touched.
     fn finish(self: Box<Self>) -> Result<BTreeSet<NaiveDate>>;
+
+    fn companies(&mut self, rows: &[Company], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn stores(&mut self, rows: &[Store], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn customers(&mut self, rows: &[Customer], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn suppliers(&mut self, rows: &[Supplier], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn products(&mut self, rows: &[Product], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn supplier_products(&mut self, rows: &[SupplierProduct], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    /// Sales lines carry their own `source`.
+    fn sales_lines(&mut self, rows: &[SalesLine]) -> Result<()> {
+        self.append(&Batch::new(rows, ""))
+    }
+    fn stock_levels(&mut self, rows: &[StockLevel], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn stock_moves(&mut self, rows: &[StockMove], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn purchase_orders(&mut self, rows: &[PurchaseOrder], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn purchase_lines(&mut self, rows: &[PurchaseLine], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn helpdesk_tickets(&mut self, rows: &[HelpdeskTicket], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    fn invoices(&mut self, rows: &[Invoice], source: &str) -> Result<()> {
+        self.append(&Batch::new(rows, source))
+    }
+    /// Rows of an uploaded file, into `raw.upload_line`.
+    fn upload_lines(&mut self, rows: &[UploadLine]) -> Result<()> {
+        self.append(&Batch::new(rows, ""))
+    }
+    /// Rows of an uploaded file that were not loaded, into `ops.upload_error`.
+    fn upload_errors(&mut self, rows: &[UploadError]) -> Result<()> {
+        self.append(&Batch::new(rows, ""))
+    }
 }
 
-/// DuckDB's appender: rows go to the column store in chunks, not statement by statement.
-pub(crate) struct DuckLoader<'a> {
-    store: &'a DuckConnection,
-    sales: Option<Appender<'a>>,
-    moves: Option<Appender<'a>>,
-    uploads: Option<Appender<'a>>,
-    touched: BTreeSet<NaiveDate>,
+/// The table rows go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Table {
+    pub schema: &'static str,
+    pub name: &'static str,
+    /// A large fact table: a loader may keep appending to it across calls until `finish`
+    /// (smaller tables are written out at the end of each call, so later queries see them).
+    pub streamed: bool,
 }
 
-impl<'a> DuckLoader<'a> {
-    pub(crate) fn new(store: &'a DuckConnection) -> Result<Self> {
-        Ok(DuckLoader {
-            store,
-            sales: None,
-            moves: None,
-            uploads: None,
-            touched: BTreeSet::new(),
-        })
-    }
-
-    fn appender(&self, table: &str) -> Result<Appender<'a>> {
-        self.appender_in("silver", table)
-    }
-
-    fn appender_in(&self, schema: &str, table: &str) -> Result<Appender<'a>> {
-        Ok(self.store.raw().appender_to_db(table, schema)?)
-    }
-
-    /// Appends every row of a small silver table through one appender, flushed at the end.
-    fn append_all<T>(
-        &self,
-        table: &str,
-        rows: &[T],
-        append: impl FnMut(&mut Appender<'a>, &T) -> Result<()>,
-    ) -> Result<()> {
-        self.append_all_in("silver", table, rows, append)
-    }
-
-    fn append_all_in<T>(
-        &self,
-        schema: &str,
-        table: &str,
-        rows: &[T],
-        mut append: impl FnMut(&mut Appender<'a>, &T) -> Result<()>,
-    ) -> Result<()> {
-        let mut appender = self.appender_in(schema, table)?;
-        for row in rows {
-            append(&mut appender, row)?;
+impl Table {
+    const fn silver(name: &'static str) -> Table {
+        Table {
+            schema: "silver",
+            name,
+            streamed: false,
         }
-        appender.flush()?;
+    }
+}
+
+/// One cell of a row being loaded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Field<'r> {
+    Null,
+    Bool(bool),
+    Int(i32),
+    BigInt(i64),
+    Text(&'r str),
+    /// An exact `DECIMAL(14,2)` amount in minor units.
+    Money(Satang),
+    Date(NaiveDate),
+    Timestamp(NaiveDateTime),
+}
+
+impl From<bool> for Field<'_> {
+    fn from(value: bool) -> Self {
+        Field::Bool(value)
+    }
+}
+
+impl From<i32> for Field<'_> {
+    fn from(value: i32) -> Self {
+        Field::Int(value)
+    }
+}
+
+impl From<i64> for Field<'_> {
+    fn from(value: i64) -> Self {
+        Field::BigInt(value)
+    }
+}
+
+impl<'r> From<&'r str> for Field<'r> {
+    fn from(value: &'r str) -> Self {
+        Field::Text(value)
+    }
+}
+
+impl<'r> From<&'r String> for Field<'r> {
+    fn from(value: &'r String) -> Self {
+        Field::Text(value)
+    }
+}
+
+impl From<NaiveDate> for Field<'_> {
+    fn from(value: NaiveDate) -> Self {
+        Field::Date(value)
+    }
+}
+
+impl<'r, T: Into<Field<'r>>> From<Option<T>> for Field<'r> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Field::Null, Into::into)
+    }
+}
+
+/// Rows of one table, handed to a backend field by field.
+pub trait TableRows {
+    fn table(&self) -> Table;
+    /// Calls `write` with the fields of each row, in the table's column order.
+    fn each_row(&self, write: &mut dyn FnMut(&[Field<'_>]) -> Result<()>) -> Result<()>;
+    /// Adds the dates of the sales lines among the rows to `touched`.
+    fn sales_dates(&self, touched: &mut BTreeSet<NaiveDate>);
+}
+
+/// What every row of one call shares.
+struct Context<'a> {
+    source: &'a str,
+    /// When the rows were loaded (`_synced_at` of raw tables).
+    loaded_at: NaiveDateTime,
+}
+
+/// A canonical row type: its table and its fields.
+trait Record {
+    const TABLE: Table;
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>);
+    fn sales_date(&self) -> Option<NaiveDate> {
+        None
+    }
+}
+
+struct Batch<'a, T> {
+    rows: &'a [T],
+    context: Context<'a>,
+}
+
+impl<'a, T> Batch<'a, T> {
+    fn new(rows: &'a [T], source: &'a str) -> Self {
+        Batch {
+            rows,
+            context: Context {
+                source,
+                loaded_at: chrono::Utc::now().naive_utc(),
+            },
+        }
+    }
+}
+
+impl<T: Record> TableRows for Batch<'_, T> {
+    fn table(&self) -> Table {
+        T::TABLE
+    }
+
+    fn each_row(&self, write: &mut dyn FnMut(&[Field<'_>]) -> Result<()>) -> Result<()> {
+        let mut fields = Vec::new();
+        for row in self.rows {
+            fields.clear();
+            row.fields(&self.context, &mut fields);
+            write(&fields)?;
+        }
         Ok(())
     }
-}
 
-/// Satang as an exact `DECIMAL(14,2)`.
-fn money(amount: Satang) -> Result<Decimal> {
-    Decimal::new(14, 2, i128::from(amount))
-        .map_err(|error| StoreError::Query(format!("amount {amount} out of range: {error}")))
-}
-
-impl BulkLoader for DuckLoader<'_> {
-    fn companies(&mut self, rows: &[Company], source: &str) -> Result<()> {
-        self.append_all("company", rows, |appender, row| {
-            Ok(appender.append_row(params![row.id, row.code, row.name, source, None::<String>])?)
-        })
-    }
-
-    fn stores(&mut self, rows: &[Store], source: &str) -> Result<()> {
-        self.append_all("store", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.id,
-                row.code,
-                row.name,
-                row.company_id,
-                row.kind.as_str(),
-                source,
-                None::<String>
-            ])?)
-        })
-    }
-
-    fn customers(&mut self, rows: &[Customer], source: &str) -> Result<()> {
-        self.append_all("customer", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.id,
-                row.name,
-                row.segment,
-                row.company_id,
-                source,
-                None::<String>
-            ])?)
-        })
-    }
-
-    fn suppliers(&mut self, rows: &[Supplier], source: &str) -> Result<()> {
-        self.append_all("supplier", rows, |appender, row| {
-            Ok(appender.append_row(params![row.id, row.name, source, None::<String>])?)
-        })
-    }
-
-    fn products(&mut self, rows: &[Product], source: &str) -> Result<()> {
-        self.append_all("product", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.id,
-                row.template_id,
-                row.name,
-                row.sku,
-                row.brand,
-                row.category,
-                row.subcategory,
-                row.gender,
-                row.season,
-                row.color,
-                row.size,
-                money(row.list_price)?,
-                money(row.standard_cost)?,
-                row.active,
-                row.supplier_id,
-                source,
-                None::<String>,
-                row.barcode
-            ])?)
-        })
-    }
-
-    fn supplier_products(&mut self, rows: &[SupplierProduct], source: &str) -> Result<()> {
-        self.append_all("supplier_product", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.supplier_id,
-                row.product_id,
-                row.lead_time_days,
-                row.min_qty,
-                row.pack_size,
-                money(row.price)?,
-                source,
-                None::<String>
-            ])?)
-        })
-    }
-
-    fn sales_lines(&mut self, rows: &[SalesLine]) -> Result<()> {
-        if self.sales.is_none() {
-            self.sales = Some(self.appender("sales_line")?);
-        }
-        let Some(appender) = self.sales.as_mut() else {
-            return Ok(());
-        };
-        let mut last_date = None;
-        for row in rows {
-            appender.append_row(params![
-                row.id,
-                row.date,
-                row.company_id,
-                row.store_id,
-                row.channel.as_str(),
-                row.customer_id,
-                row.product_id,
-                row.order_ref,
-                row.qty,
-                money(row.net_amount)?,
-                money(row.cost_amount)?,
-                money(row.discount_amount)?,
-                "THB",
-                row.source,
-                row.source_ref
-            ])?;
-            if last_date != Some(row.date) {
-                self.touched.insert(row.date);
-                last_date = Some(row.date);
+    fn sales_dates(&self, touched: &mut BTreeSet<NaiveDate>) {
+        let mut last = None;
+        for date in self.rows.iter().filter_map(Record::sales_date) {
+            // Rows come grouped by date: skip the set lookup for a repeated date.
+            if last != Some(date) {
+                touched.insert(date);
+                last = Some(date);
             }
         }
-        Ok(())
     }
+}
 
-    fn stock_levels(&mut self, rows: &[StockLevel], source: &str) -> Result<()> {
-        self.append_all("stock_level", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.product_id,
-                row.store_id,
-                row.on_hand,
-                row.reserved,
-                row.incoming,
-                row.as_of,
-                source
-            ])?)
-        })
+impl Record for Company {
+    const TABLE: Table = Table::silver("company");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            (&self.code).into(),
+            (&self.name).into(),
+            context.source.into(),
+            Field::Null,
+        ]);
     }
+}
 
-    fn stock_moves(&mut self, rows: &[StockMove], source: &str) -> Result<()> {
-        if self.moves.is_none() {
-            self.moves = Some(self.appender("stock_move")?);
-        }
-        let Some(appender) = self.moves.as_mut() else {
-            return Ok(());
-        };
-        for row in rows {
-            appender.append_row(params![
-                row.id,
-                row.date,
-                row.product_id,
-                row.store_id,
-                row.qty,
-                money(row.unit_cost)?,
-                row.kind,
-                row.reference,
-                source
-            ])?;
-        }
-        Ok(())
+impl Record for Store {
+    const TABLE: Table = Table::silver("store");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            (&self.code).into(),
+            (&self.name).into(),
+            self.company_id.into(),
+            self.kind.as_str().into(),
+            context.source.into(),
+            Field::Null,
+        ]);
     }
+}
 
-    fn purchase_orders(&mut self, rows: &[PurchaseOrder], source: &str) -> Result<()> {
-        self.append_all("purchase_order", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.id,
-                row.name,
-                row.company_id,
-                row.supplier_id,
-                row.store_id,
-                row.state,
-                row.order_date,
-                row.expected_date,
-                source,
-                None::<String>
-            ])?)
-        })
+impl Record for Customer {
+    const TABLE: Table = Table::silver("customer");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            (&self.name).into(),
+            (&self.segment).into(),
+            self.company_id.into(),
+            context.source.into(),
+            Field::Null,
+        ]);
     }
+}
 
-    fn purchase_lines(&mut self, rows: &[PurchaseLine], source: &str) -> Result<()> {
-        self.append_all("purchase_line", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.id,
-                row.order_id,
-                row.product_id,
-                row.qty_ordered,
-                row.qty_received,
-                money(row.price)?,
-                source
-            ])?)
-        })
+impl Record for Supplier {
+    const TABLE: Table = Table::silver("supplier");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            (&self.name).into(),
+            context.source.into(),
+            Field::Null,
+        ]);
     }
+}
 
-    fn helpdesk_tickets(&mut self, rows: &[HelpdeskTicket], source: &str) -> Result<()> {
-        self.append_all("helpdesk_ticket", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.id,
-                row.company_id,
-                row.team,
-                row.stage,
-                row.priority,
-                row.created,
-                row.closed,
-                row.sla_deadline,
-                row.customer_id,
-                row.subject,
-                source,
-                None::<String>
-            ])?)
-        })
+impl Record for Product {
+    const TABLE: Table = Table::silver("product");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            self.template_id.into(),
+            (&self.name).into(),
+            (&self.sku).into(),
+            (&self.brand).into(),
+            (&self.category).into(),
+            (&self.subcategory).into(),
+            (&self.gender).into(),
+            (&self.season).into(),
+            (&self.color).into(),
+            (&self.size).into(),
+            Field::Money(self.list_price),
+            Field::Money(self.standard_cost),
+            self.active.into(),
+            self.supplier_id.into(),
+            context.source.into(),
+            Field::Null,
+            self.barcode.as_ref().into(),
+        ]);
     }
+}
 
-    fn invoices(&mut self, rows: &[Invoice], source: &str) -> Result<()> {
-        self.append_all("invoice", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.id,
-                row.company_id,
-                row.kind,
-                row.number,
-                row.customer_id,
-                row.supplier_id,
-                row.date,
-                row.due_date,
-                money(row.amount)?,
-                money(row.residual)?,
-                row.payment_state,
-                source,
-                None::<String>
-            ])?)
-        })
+impl Record for SupplierProduct {
+    const TABLE: Table = Table::silver("supplier_product");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.supplier_id),
+            self.product_id.into(),
+            self.lead_time_days.into(),
+            self.min_qty.into(),
+            self.pack_size.into(),
+            Field::Money(self.price),
+            context.source.into(),
+            Field::Null,
+        ]);
     }
+}
 
-    fn upload_lines(&mut self, rows: &[UploadLine]) -> Result<()> {
-        if self.uploads.is_none() {
-            self.uploads = Some(self.appender_in("raw", "upload_line")?);
-        }
-        let Some(appender) = self.uploads.as_mut() else {
-            return Ok(());
-        };
-        let now = chrono::Utc::now().naive_utc();
-        for row in rows {
-            appender.append_row(params![
-                row.batch_id,
-                row.line,
-                row.date,
-                row.store_code,
-                row.store_name,
-                row.sku,
-                row.barcode,
-                row.product_name,
-                row.brand,
-                row.category,
-                row.subcategory,
-                row.customer,
-                row.order_ref,
-                row.qty,
-                money(row.net_amount)?,
-                money(row.discount_amount)?,
-                now
-            ])?;
-        }
-        Ok(())
+impl Record for SalesLine {
+    const TABLE: Table = Table {
+        streamed: true,
+        ..Table::silver("sales_line")
+    };
+    fn fields<'r>(&'r self, _: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            self.date.into(),
+            self.company_id.into(),
+            self.store_id.into(),
+            self.channel.as_str().into(),
+            self.customer_id.into(),
+            self.product_id.into(),
+            (&self.order_ref).into(),
+            self.qty.into(),
+            Field::Money(self.net_amount),
+            Field::Money(self.cost_amount),
+            Field::Money(self.discount_amount),
+            "THB".into(),
+            (&self.source).into(),
+            (&self.source_ref).into(),
+        ]);
     }
-
-    fn upload_errors(&mut self, rows: &[UploadError]) -> Result<()> {
-        self.append_all_in("ops", "upload_error", rows, |appender, row| {
-            Ok(appender.append_row(params![
-                row.batch_id,
-                row.line,
-                row.column,
-                row.value,
-                row.reason
-            ])?)
-        })
+    fn sales_date(&self) -> Option<NaiveDate> {
+        Some(self.date)
     }
+}
 
-    fn finish(mut self: Box<Self>) -> Result<BTreeSet<NaiveDate>> {
-        for appender in [
-            self.sales.as_mut(),
-            self.moves.as_mut(),
-            self.uploads.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            appender.flush()?;
-        }
-        Ok(std::mem::take(&mut self.touched))
+impl Record for StockLevel {
+    const TABLE: Table = Table::silver("stock_level");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.product_id),
+            self.store_id.into(),
+            self.on_hand.into(),
+            self.reserved.into(),
+            self.incoming.into(),
+            self.as_of.into(),
+            context.source.into(),
+        ]);
+    }
+}
+
+impl Record for StockMove {
+    const TABLE: Table = Table {
+        streamed: true,
+        ..Table::silver("stock_move")
+    };
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            self.date.into(),
+            self.product_id.into(),
+            self.store_id.into(),
+            self.qty.into(),
+            Field::Money(self.unit_cost),
+            (&self.kind).into(),
+            (&self.reference).into(),
+            context.source.into(),
+        ]);
+    }
+}
+
+impl Record for PurchaseOrder {
+    const TABLE: Table = Table::silver("purchase_order");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            (&self.name).into(),
+            self.company_id.into(),
+            self.supplier_id.into(),
+            self.store_id.into(),
+            (&self.state).into(),
+            self.order_date.into(),
+            self.expected_date.into(),
+            context.source.into(),
+            Field::Null,
+        ]);
+    }
+}
+
+impl Record for PurchaseLine {
+    const TABLE: Table = Table::silver("purchase_line");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            self.order_id.into(),
+            self.product_id.into(),
+            self.qty_ordered.into(),
+            self.qty_received.into(),
+            Field::Money(self.price),
+            context.source.into(),
+        ]);
+    }
+}
+
+impl Record for HelpdeskTicket {
+    const TABLE: Table = Table::silver("helpdesk_ticket");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            self.company_id.into(),
+            (&self.team).into(),
+            (&self.stage).into(),
+            self.priority.into(),
+            self.created.into(),
+            self.closed.into(),
+            self.sla_deadline.into(),
+            self.customer_id.into(),
+            (&self.subject).into(),
+            context.source.into(),
+            Field::Null,
+        ]);
+    }
+}
+
+impl Record for Invoice {
+    const TABLE: Table = Table::silver("invoice");
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.id),
+            self.company_id.into(),
+            (&self.kind).into(),
+            (&self.number).into(),
+            self.customer_id.into(),
+            self.supplier_id.into(),
+            self.date.into(),
+            self.due_date.into(),
+            Field::Money(self.amount),
+            Field::Money(self.residual),
+            (&self.payment_state).into(),
+            context.source.into(),
+            Field::Null,
+        ]);
+    }
+}
+
+impl Record for UploadLine {
+    const TABLE: Table = Table {
+        schema: "raw",
+        name: "upload_line",
+        streamed: true,
+    };
+    fn fields<'r>(&'r self, context: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.batch_id),
+            self.line.into(),
+            self.date.into(),
+            self.store_code.as_ref().into(),
+            self.store_name.as_ref().into(),
+            self.sku.as_ref().into(),
+            self.barcode.as_ref().into(),
+            self.product_name.as_ref().into(),
+            self.brand.as_ref().into(),
+            self.category.as_ref().into(),
+            self.subcategory.as_ref().into(),
+            self.customer.as_ref().into(),
+            self.order_ref.as_ref().into(),
+            self.qty.into(),
+            Field::Money(self.net_amount),
+            Field::Money(self.discount_amount),
+            Field::Timestamp(context.loaded_at),
+        ]);
+    }
+}
+
+impl Record for UploadError {
+    const TABLE: Table = Table {
+        schema: "ops",
+        name: "upload_error",
+        streamed: false,
+    };
+    fn fields<'r>(&'r self, _: &Context<'r>, out: &mut Vec<Field<'r>>) {
+        out.extend([
+            Field::from(self.batch_id),
+            self.line.into(),
+            (&self.column).into(),
+            (&self.value).into(),
+            (&self.reason).into(),
+        ]);
     }
 }

@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::duck::DuckConnection;
+use crate::pg::PgConnection;
 use crate::{Connection, Result, StoreError};
 
 /// The file the embedded store keeps inside the data directory.
@@ -41,7 +42,7 @@ pub fn open(location: &Location, mode: AccessMode) -> Result<Box<dyn Connection 
         Location::Url(url)
             if url.starts_with("postgres://") || url.starts_with("postgresql://") =>
         {
-            Err(StoreError::PostgresNotSupportedYet)
+            Ok(Box::new(PgConnection::open(url, mode)?))
         }
         Location::Url(url) => Err(StoreError::UnsupportedUrl(redact(url))),
     }
@@ -89,13 +90,13 @@ mod tests {
     }
 
     #[test]
-    fn postgres_urls_are_refused_clearly_for_now() {
-        let location = Location::choose(Path::new("data"), Some("postgres://u:p@localhost/test"));
+    fn other_urls_are_refused_clearly() {
+        let location = Location::choose(Path::new("data"), Some("mysql://u:p@localhost/test"));
         let error = open(&location, AccessMode::ReadWrite)
             .err()
             .unwrap()
             .to_string();
-        assert!(error.contains("PostgreSQL"), "{error}");
+        assert!(error.contains("postgres://"), "{error}");
         assert!(!error.contains("u:p"));
     }
 }

@@ -4,6 +4,17 @@ use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+/// 1970-01-01, where Arrow's and DuckDB's dates count from.
+pub(crate) const UNIX_EPOCH_DAY: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+
+/// A date as days since 1970-01-01 (Arrow's `Date32`, DuckDB's `DATE`).
+pub(crate) fn days_since_epoch(date: NaiveDate) -> i32 {
+    i32::try_from((date - UNIX_EPOCH_DAY).num_days()).unwrap_or(i32::MAX)
+}
+
 /// A parameter or a cell. Exact decimals (money) are read as `Float`, rounded by the query.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

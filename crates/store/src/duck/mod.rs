@@ -2,15 +2,18 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, Duration};
 use duckdb::types::{TimeUnit, Value as DuckValue, ValueRef};
 use duckdb::{Config, params_from_iter};
 
 use crate::arrow::record_batch::RecordBatch;
 use crate::error::one_line;
-use crate::load::{BulkLoader, DuckLoader};
+use crate::load::BulkLoader;
 use crate::stream::canonical;
+use crate::value::{UNIX_EPOCH_DAY, days_since_epoch};
 use crate::{AccessMode, Connection, Result, Rows, StoreError, Value, migrate};
+
+mod load;
 
 /// Prepared statements each connection keeps (parsed and planned once): the server's
 /// per-request statements (sessions, audit, usage, messages) and the most recent queries.
@@ -174,15 +177,13 @@ impl Connection for DuckConnection {
     }
 
     fn bulk_loader(&self) -> Result<Box<dyn BulkLoader + '_>> {
-        Ok(Box::new(DuckLoader::new(self)?))
+        Ok(Box::new(load::DuckLoader::new(self)))
     }
 
     fn new_connection(&self) -> Result<Box<dyn Connection + Send>> {
         Ok(Box::new(self.try_clone()?))
     }
 }
-
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("1970-01-01 is a date");
 
 fn to_duck(value: &Value) -> DuckValue {
     match value {
@@ -191,9 +192,7 @@ fn to_duck(value: &Value) -> DuckValue {
         Value::Int(value) => DuckValue::BigInt(*value),
         Value::Float(value) => DuckValue::Double(*value),
         Value::Text(value) => DuckValue::Text(value.clone()),
-        Value::Date(date) => {
-            DuckValue::Date32(i32::try_from((*date - EPOCH).num_days()).unwrap_or(i32::MAX))
-        }
+        Value::Date(date) => DuckValue::Date32(days_since_epoch(*date)),
         Value::Timestamp(moment) => {
             DuckValue::Timestamp(TimeUnit::Microsecond, moment.and_utc().timestamp_micros())
         }
@@ -222,7 +221,7 @@ fn from_duck(value: ValueRef<'_>) -> Value {
         ValueRef::Decimal(decimal) => {
             Value::Float(decimal.value() as f64 / 10f64.powi(i32::from(decimal.scale())))
         }
-        ValueRef::Date32(days) => Value::Date(EPOCH + Duration::days(days.into())),
+        ValueRef::Date32(days) => Value::Date(UNIX_EPOCH_DAY + Duration::days(days.into())),
         ValueRef::Timestamp(unit, amount) => {
             DateTime::from_timestamp_micros(unit.to_micros(amount))
                 .map_or(Value::Null, |moment| Value::Timestamp(moment.naive_utc()))
