@@ -95,24 +95,31 @@ pub(crate) fn run(
             Some(high) => format!("{as_of_sql} - i.due_date BETWEEN {low} AND {high}"),
             None => format!("{as_of_sql} - i.due_date > {low}"),
         };
-        format!("CAST(COALESCE(SUM(i.due) FILTER (WHERE {range}), 0) AS DOUBLE PRECISION)")
+        format!("COALESCE(SUM(i.due) FILTER (WHERE {range}), 0)")
     };
+    // Amounts are summed as exact decimals and read as doubles only at the end, so that the
+    // totals do not depend on the order the rows are summed in (which differs by backend).
     let sql = format!(
         "WITH open_items AS (
             SELECT i.*, CASE WHEN i.kind LIKE '%refund' THEN -i.residual ELSE i.residual END AS due
             FROM silver.invoice i WHERE i.kind IN ({kinds}) AND i.residual <> 0 AND i.date <= {as_of_sql}),
         grouped AS (
             SELECT {group} AS g0,
-                   CAST(COALESCE(SUM(i.due) FILTER (WHERE {as_of_sql} - i.due_date <= 0), 0) AS DOUBLE PRECISION) AS b0,
+                   COALESCE(SUM(i.due) FILTER (WHERE {as_of_sql} - i.due_date <= 0), 0) AS b0,
                    {b1} AS b1, {b2} AS b2, {b3} AS b3, {b4} AS b4,
-                   CAST(SUM(i.due) AS DOUBLE PRECISION) AS total, COUNT(*) AS documents,
+                   SUM(i.due) AS total, COUNT(*) AS documents,
                    MAX({as_of_sql} - i.due_date) AS worst
             FROM open_items i JOIN silver.company c ON c.id = i.company_id {join}
             WHERE TRUE{conditions}
             GROUP BY {group})
-        SELECT g0, b0, b1, b2, b3, b4, total, documents, worst, count(*) OVER (),
-               SUM(b0) OVER (), SUM(b1) OVER (), SUM(b2) OVER (), SUM(b3) OVER (), SUM(b4) OVER (),
-               SUM(total) OVER (), SUM(documents) OVER ()
+        SELECT g0, CAST(b0 AS DOUBLE PRECISION), CAST(b1 AS DOUBLE PRECISION),
+               CAST(b2 AS DOUBLE PRECISION), CAST(b3 AS DOUBLE PRECISION),
+               CAST(b4 AS DOUBLE PRECISION), CAST(total AS DOUBLE PRECISION), documents, worst,
+               count(*) OVER (),
+               CAST(SUM(b0) OVER () AS DOUBLE PRECISION), CAST(SUM(b1) OVER () AS DOUBLE PRECISION),
+               CAST(SUM(b2) OVER () AS DOUBLE PRECISION), CAST(SUM(b3) OVER () AS DOUBLE PRECISION),
+               CAST(SUM(b4) OVER () AS DOUBLE PRECISION),
+               CAST(SUM(total) OVER () AS DOUBLE PRECISION), SUM(documents) OVER ()
         FROM grouped ORDER BY total DESC, g0 LIMIT {limit}",
         b1 = bucket("1", Some("30")),
         b2 = bucket("31", Some("60")),
