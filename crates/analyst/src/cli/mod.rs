@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod jobs;
 mod load;
+mod migrate_store;
 mod odoo;
 mod proposals;
 mod providers;
@@ -86,6 +87,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Load sales or sell-out files (CSV, XLSX, XLS): the vendor format is detected or mapped.
     Import(import::ImportArgs),
+    /// Copy a whole store between the embedded store and PostgreSQL, and check the row counts.
+    MigrateStore(migrate_store::MigrateStoreArgs),
     /// The job queue: list, show and cancel jobs.
     #[command(subcommand)]
     Jobs(jobs::JobsCommand),
@@ -161,6 +164,7 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Audit(command) => audit::run(&settings, command),
         Command::Export(args) => export::run(&settings, args),
         Command::Import(args) => import::run(&settings, args),
+        Command::MigrateStore(args) => migrate_store::run(args),
         Command::Jobs(command) => jobs::run(&settings, command),
         Command::Proposals(command) => proposals::run(&settings, command),
         Command::Providers(command) => providers::run(&settings, command),
