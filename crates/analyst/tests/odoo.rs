@@ -79,22 +79,19 @@ fn an_odoo_business_is_synced_answered_and_written_back() {
     let data = dir.path();
 
     // A wrong key is refused before anything is saved.
-    let refused = analyst_with_env(
-        data,
-        &[
-            "odoo",
-            "connect",
-            "--url",
-            fake.url(),
-            "--db",
-            FakeOdoo::DATABASE,
-            "--user",
-            FakeOdoo::ADMIN_LOGIN,
-            "--api-key-env",
-            KEY_ENV,
-        ],
-        &[(KEY_ENV, "not-the-key")],
-    );
+    let connect = [
+        "odoo",
+        "connect",
+        "--url",
+        fake.url(),
+        "--db",
+        FakeOdoo::DATABASE,
+        "--user",
+        FakeOdoo::ADMIN_LOGIN,
+        "--api-key-env",
+        KEY_ENV,
+    ];
+    let refused = analyst_with_env(data, &connect, &[(KEY_ENV, "not-the-key")]);
     assert!(!refused.status.success());
     assert!(
         !stderr(&refused).contains("not-the-key"),
@@ -102,21 +99,7 @@ fn an_odoo_business_is_synced_answered_and_written_back() {
         stderr(&refused)
     );
 
-    let checked = succeeds(run(
-        data,
-        &[
-            "odoo",
-            "connect",
-            "--url",
-            fake.url(),
-            "--db",
-            FakeOdoo::DATABASE,
-            "--user",
-            FakeOdoo::ADMIN_LOGIN,
-            "--api-key-env",
-            KEY_ENV,
-        ],
-    ));
+    let checked = succeeds(run(data, &connect));
     assert!(
         checked.contains("helpdesk") && checked.contains("not installed"),
         "{checked}"

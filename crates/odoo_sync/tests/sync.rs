@@ -1,6 +1,8 @@
 //! The sync against FakeOdoo: figures from synced data equal the fixture's, a second sync
 //! reads only the changes, deletions leave silver, failures leave no partial page.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use std::collections::BTreeMap;
 
 use analyst_odoo::testkit::{FakeOdoo, Fault};
@@ -35,6 +37,16 @@ fn setup(fake: &FakeOdoo, settings: MappingSettings) -> Setup {
         store,
         connection,
     }
+}
+
+/// A store for `fake` that resumes each model right after the last record read (no overlap
+/// window), so a test can count what a second run reads; and an admin client.
+fn without_overlap(fake: &FakeOdoo) -> (Setup, OdooClient) {
+    let settings = MappingSettings {
+        overlap_minutes: 0,
+        ..MappingSettings::default()
+    };
+    (setup(fake, settings), client(fake.admin_config()))
 }
 
 fn client(config: OdooConfig) -> OdooClient {
@@ -253,12 +265,7 @@ fn helpdesk_tickets_sync_when_installed() {
 #[test]
 fn a_second_sync_reads_only_the_changes() {
     let fake = FakeOdoo::start();
-    let settings = MappingSettings {
-        overlap_minutes: 0,
-        ..MappingSettings::default()
-    };
-    let setup = setup(&fake, settings);
-    let client = client(fake.admin_config());
+    let (setup, client) = without_overlap(&fake);
     run(&setup, &client, SyncOptions::default()).unwrap();
 
     let line = &records(&fake, "pos.order.line", &["price_subtotal", "qty"])[0];
@@ -347,12 +354,7 @@ fn fixture_stock_by_product(fake: &FakeOdoo) -> BTreeMap<(String, String), i64> 
 #[test]
 fn stock_follows_changed_and_deleted_quants_incrementally() {
     let fake = FakeOdoo::start();
-    let settings = MappingSettings {
-        overlap_minutes: 0,
-        ..MappingSettings::default()
-    };
-    let setup = setup(&fake, settings);
-    let client = client(fake.admin_config());
+    let (setup, client) = without_overlap(&fake);
     run(&setup, &client, SyncOptions::default()).unwrap();
     let store = setup.store.as_ref();
     assert_eq!(stock_by_product(store), fixture_stock_by_product(&fake));
@@ -381,12 +383,7 @@ fn stock_follows_changed_and_deleted_quants_incrementally() {
 #[test]
 fn records_changed_during_a_sync_are_read_in_their_final_state() {
     let fake = FakeOdoo::start();
-    let settings = MappingSettings {
-        overlap_minutes: 0,
-        ..MappingSettings::default()
-    };
-    let setup = setup(&fake, settings);
-    let client = client(fake.admin_config());
+    let (setup, client) = without_overlap(&fake);
     let lines = records(&fake, "pos.order.line", &["qty"]);
     let early = lines[0]["id"].as_i64().unwrap();
     let late = lines[1]["id"].as_i64().unwrap();

@@ -4,6 +4,8 @@
 //! reorder rules, archiving and activities reach Odoo; a user without write rights is refused
 //! for good; with no connection nothing is written anywhere.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use analyst_actions::{
     ActivityPayload, ArchivePayload, ArchivedProduct, ErpFailure, ErpWriter, OrderLine, Payload,
     PurchaseOrderPayload, ReorderRulePayload, RuleLevels,
