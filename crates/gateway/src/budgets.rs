@@ -1,7 +1,12 @@
 //! Query budgets (seed 000's `ai.analyst.query.budget`): how many questions, rows, seconds and
 //! LLM tokens a user may spend per hour and per day. Each limit is resolved user → workspace →
 //! global; usage is kept per user and hour (UTC), so a day is the sum of its hours.
+//!
+//! The same rows hold the daily AI cost limits ([`CostLimit`], in THB or USD), which the model
+//! route resolves its own way: the user's row, else the global row, limits what one user
+//! spends; a workspace's row limits what all its users spend there (see `llm::spend`).
 
+use analyst_llm::Currency;
 use analyst_store::{Connection, StoreError, Value};
 use chrono::{Duration, NaiveDateTime, Timelike};
 
@@ -60,6 +65,63 @@ impl Limits {
             self.llm_tokens_per_day,
             self.llm_tokens_per_query,
         ]
+    }
+}
+
+/// A daily AI cost limit: what the model route may spend in a day (UTC), in THB or USD.
+/// Valid once built: the amount is a finite number, zero or more.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostLimit {
+    amount: f64,
+    currency: Currency,
+}
+
+impl CostLimit {
+    /// A limit of `amount` in `currency`; zero stops the model route altogether.
+    pub fn new(amount: f64, currency: Currency) -> Result<CostLimit, String> {
+        if amount.is_finite() && amount >= 0.0 {
+            Ok(CostLimit { amount, currency })
+        } else {
+            Err(format!(
+                "a daily AI cost limit must be a number of {currency}, zero or more (got {amount})"
+            ))
+        }
+    }
+
+    pub fn amount(&self) -> f64 {
+        self.amount
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The limit stored in a row's `llm_cost_per_day` and `llm_cost_currency` (a missing
+    /// currency is THB, the column's default); `None` when the row sets none.
+    pub(crate) fn from_columns(
+        amount: Option<&Value>,
+        currency: Option<&Value>,
+    ) -> Result<Option<CostLimit>, StoreError> {
+        let Some(amount) = amount.and_then(Value::as_f64) else {
+            return Ok(None);
+        };
+        let currency = match currency.and_then(Value::as_str) {
+            Some(code) => code.parse::<Currency>().map_err(|unknown| {
+                StoreError::Query(format!(
+                    "app.query_budget: {unknown}; set the limit again with `analyst budgets set`"
+                ))
+            })?,
+            None => Currency::Thb,
+        };
+        CostLimit::new(amount, currency)
+            .map(Some)
+            .map_err(|error| StoreError::Query(format!("app.query_budget: {error}")))
+    }
+}
+
+impl std::fmt::Display for CostLimit {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{:.2} {} per day", self.amount, self.currency)
     }
 }
 
@@ -269,42 +331,59 @@ pub fn charge_all(connection: &dyn Connection, charges: &[Charge]) -> Result<(),
 }
 
 /// One stored budget: its scope (`user`, `workspace` or `global`), key and limits.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Budget {
     pub scope: String,
     pub key: String,
     pub limits: Limits,
+    /// The daily AI cost limit (`None`: this row sets none).
+    pub llm_cost: Option<CostLimit>,
 }
 
 pub fn list_budgets(connection: &dyn Connection) -> Result<Vec<Budget>, StoreError> {
     let rows = connection.query(
         &format!(
-            "SELECT scope, scope_key, {} FROM app.query_budget ORDER BY scope, scope_key",
+            "SELECT scope, scope_key, {}, llm_cost_per_day, llm_cost_currency
+             FROM app.query_budget ORDER BY scope, scope_key",
             LIMIT_COLUMNS.join(", ")
         ),
         &[],
     )?;
-    Ok(rows
-        .rows
+    let cost_at = 2 + LIMIT_COLUMNS.len();
+    rows.rows
         .iter()
-        .map(|row| Budget {
-            scope: row
-                .first()
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .into(),
-            key: row
-                .get(1)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .into(),
-            limits: Limits::from_values(&row[2..]),
+        .map(|row| {
+            Ok(Budget {
+                scope: row
+                    .first()
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .into(),
+                key: row
+                    .get(1)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .into(),
+                limits: Limits::from_values(row.get(2..cost_at).unwrap_or_default()),
+                llm_cost: CostLimit::from_columns(row.get(cost_at), row.get(cost_at + 1))?,
+            })
         })
-        .collect())
+        .collect()
 }
 
-/// Adds or replaces a budget. The scope must be `user`, `workspace` or `global` (whose key is
-/// empty); limits must not be negative.
+/// The stored budget of `scope` and `key` (empty for `global`), if there is one.
+pub fn find_budget(
+    connection: &dyn Connection,
+    scope: &str,
+    key: &str,
+) -> Result<Option<Budget>, StoreError> {
+    Ok(list_budgets(connection)?
+        .into_iter()
+        .find(|budget| budget.scope == scope && budget.key == key))
+}
+
+/// Adds or replaces a budget, every limit of it (a `None` clears one). The scope must be
+/// `user`, `workspace` or `global` (whose key is empty); limits must not be negative.
 pub fn put_budget(connection: &dyn Connection, budget: &Budget) -> Result<(), String> {
     let key = match budget.scope.as_str() {
         "global" => "",
@@ -331,16 +410,31 @@ pub fn put_budget(connection: &dyn Connection, budget: &Budget) -> Result<(), St
             .into_iter()
             .map(|limit| limit.map_or(Value::Null, Value::from)),
     );
-    let updates: Vec<String> = LIMIT_COLUMNS
+    params.push(
+        budget
+            .llm_cost
+            .map_or(Value::Null, |limit| Value::Float(limit.amount)),
+    );
+    params.push(budget.llm_cost.map_or(Value::Null, |limit| {
+        Value::Text(limit.currency.as_str().into())
+    }));
+    let columns: Vec<&str> = LIMIT_COLUMNS
+        .iter()
+        .copied()
+        .chain(["llm_cost_per_day", "llm_cost_currency"])
+        .collect();
+    let placeholders: Vec<String> = (1..=columns.len() + 2).map(|n| format!("${n}")).collect();
+    let updates: Vec<String> = columns
         .iter()
         .map(|column| format!("{column} = excluded.{column}"))
         .collect();
     connection
         .execute(
             &format!(
-                "INSERT INTO app.query_budget (scope, scope_key, {}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                "INSERT INTO app.query_budget (scope, scope_key, {}) VALUES ({})
                  ON CONFLICT (scope, scope_key) DO UPDATE SET {}",
-                LIMIT_COLUMNS.join(", "),
+                columns.join(", "),
+                placeholders.join(", "),
                 updates.join(", ")
             ),
             &params,
@@ -422,6 +516,42 @@ mod tests {
                 .contains("60 seconds of query time per day")
         );
         assert!(refused.to_string().contains("2026-11-26 00:00 UTC"));
+    }
+
+    #[test]
+    fn a_cost_limit_is_a_number_zero_or_more() {
+        let limit = CostLimit::new(2.5, Currency::Usd).unwrap();
+        assert_eq!((limit.amount(), limit.currency()), (2.5, Currency::Usd));
+        assert_eq!(limit.to_string(), "2.50 USD per day");
+        assert!(CostLimit::new(0.0, Currency::Thb).is_ok());
+        for bad in [-0.01, f64::NAN, f64::INFINITY] {
+            let refused = CostLimit::new(bad, Currency::Thb).unwrap_err();
+            assert!(refused.contains("zero or more"), "{refused}");
+        }
+    }
+
+    #[test]
+    fn a_stored_cost_limit_defaults_to_baht_and_refuses_unknown_currencies() {
+        let amount = Value::Float(50.0);
+        assert_eq!(
+            CostLimit::from_columns(Some(&amount), None).unwrap(),
+            Some(CostLimit::new(50.0, Currency::Thb).unwrap())
+        );
+        assert_eq!(
+            CostLimit::from_columns(Some(&amount), Some(&Value::Text("usd".into()))).unwrap(),
+            Some(CostLimit::new(50.0, Currency::Usd).unwrap())
+        );
+        assert_eq!(
+            CostLimit::from_columns(Some(&Value::Null), Some(&Value::Text("USD".into()))).unwrap(),
+            None
+        );
+        let unknown = CostLimit::from_columns(Some(&amount), Some(&Value::Text("EUR".into())));
+        assert!(
+            unknown
+                .unwrap_err()
+                .to_string()
+                .contains("unknown currency 'EUR'")
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use analyst_gateway::{
     Access, AskContext, Asker, LlmContext, ask, load_vocabulary, load_workspaces,
 };
 use analyst_llm::testkit::{FakeOpenAi, Step};
-use analyst_llm::{CostTier, DATA_RULE, Price, ProviderConfig, Providers};
+use analyst_llm::{CostTier, DATA_RULE, ExchangeRate, Price, ProviderConfig, Providers};
 use analyst_nlu::Vocabulary;
 use analyst_store::{Connection, Value};
 use chrono::NaiveDate;
@@ -62,6 +62,7 @@ impl Setup {
             auditor: Some(Arc::new(move |entry: AuditEntry| {
                 audit.lock().unwrap().push(entry)
             })),
+            exchange_rate: ExchangeRate::default(),
         }
     }
 
@@ -440,4 +441,103 @@ fn every_attempt_is_charged_and_the_daily_budget_stops_the_model() {
     assert_eq!(stopped.meta.route, "deterministic");
     assert_eq!(setup.fake.requests().len(), 1, "no request over budget");
     assert_eq!(setup.audited(AuditEvent::BudgetExceeded).len(), 1);
+}
+
+/// Sets the daily AI cost limit of one `app.query_budget` row (`None`: clears it).
+fn set_cost_limit(setup: &Setup, scope: &str, limit: Option<(f64, &str)>) {
+    let key = if scope == "workspace" { "sales" } else { "" };
+    let (amount, currency) = match limit {
+        Some((amount, currency)) => (Value::Float(amount), Value::Text(currency.into())),
+        None => (Value::Null, Value::Null),
+    };
+    setup
+        .connection
+        .execute(
+            "INSERT INTO app.query_budget (scope, scope_key, llm_cost_per_day, llm_cost_currency)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (scope, scope_key) DO UPDATE
+             SET llm_cost_per_day = excluded.llm_cost_per_day,
+                 llm_cost_currency = excluded.llm_cost_currency",
+            &[scope.into(), key.into(), amount, currency],
+        )
+        .unwrap();
+}
+
+#[test]
+fn costs_and_limits_in_different_currencies_are_compared_at_the_configured_rate() {
+    let setup = setup();
+    // Figures of this test, worked out by hand: 35 THB per USD (not the default 36); the reply
+    // writes 1,000 output tokens and the request is estimated at its 1,024 reply tokens.
+    let thb_per_usd = 35.0;
+    let usd_per_1k = 0.1;
+    let answer_usd = 1000.0 / 1000.0 * usd_per_1k; // 0.1 USD
+    let estimate_usd = 1024.0 / 1000.0 * usd_per_1k; // 0.1024 USD
+    let answer_thb = answer_usd * thb_per_usd; // 3.5 THB
+    let estimate_thb = estimate_usd * thb_per_usd; // 3.584 THB
+
+    // A provider priced in USD, a limit in THB: one answer fits, a second would not (3.5 +
+    // 3.584 THB > 7.074 THB), though in unconverted figures (0.1 + 0.1024 "THB") it would.
+    let mut usd_priced = setup.fake.config("openai", CostTier::Cheap);
+    usd_priced.price = Price {
+        input_per_1k: 0.0,
+        output_per_1k: usd_per_1k,
+        currency: "USD".into(),
+    };
+    let mut context = setup.context_with(Access::operator(), usd_priced);
+    context.llm.as_mut().unwrap().exchange_rate = ExchangeRate::thb_per_usd(thb_per_usd).unwrap();
+    let thb_limit = answer_thb + estimate_thb - 0.01;
+    set_cost_limit(&setup, "global", Some((thb_limit, "THB")));
+    setup
+        .fake
+        .script([Step::text("Nothing stands out.").usage(0, 1000)]);
+    let answered = setup.ask(VAGUE, &context);
+    assert_eq!(answered.meta.route, "cheap", "{}", answered.answer);
+    let stopped = setup.ask(VAGUE, &context);
+    assert_eq!(stopped.meta.route, "deterministic");
+    let expected = format!(
+        "Today's AI budget is spent ({answer_thb:.2} of your {thb_limit:.2} THB used; USD costs counted at 35.00 THB per USD; it resets at 00:00 UTC)"
+    );
+    assert!(stopped.answer.contains(&expected), "{}", stopped.answer);
+    assert_eq!(setup.fake.requests().len(), 1, "no request over budget");
+
+    // The other way: a provider priced in THB against the workspace's limit in USD. Spent so
+    // far: 0.1 USD; a THB answer of 3.5 THB is 0.1 USD more, and its estimate 0.1024 USD.
+    set_cost_limit(&setup, "global", None);
+    let mut thb_priced = setup.fake.config("openai", CostTier::Cheap);
+    thb_priced.price = Price {
+        input_per_1k: 0.0,
+        output_per_1k: usd_per_1k * thb_per_usd,
+        currency: "THB".into(),
+    };
+    let mut context = setup.context_with(Access::operator(), thb_priced);
+    context.llm.as_mut().unwrap().exchange_rate = ExchangeRate::thb_per_usd(thb_per_usd).unwrap();
+    let usd_limit = answer_usd + answer_usd + estimate_usd / 2.0; // 0.2512 USD
+    set_cost_limit(&setup, "workspace", Some((usd_limit, "USD")));
+    setup
+        .fake
+        .script([Step::text("Still nothing stands out.").usage(0, 1000)]);
+    // 0.1 + 0.1024 <= 0.2512: answered; then 0.2 + 0.1024 > 0.2512: stopped.
+    assert_eq!(setup.ask(VAGUE, &context).meta.route, "cheap");
+    let stopped = setup.ask(VAGUE, &context);
+    let expected = format!(
+        "{:.4} of the workspace's {usd_limit:.4} USD used; THB costs counted at 35.00 THB per USD",
+        answer_usd * 2.0
+    );
+    assert!(stopped.answer.contains(&expected), "{}", stopped.answer);
+    assert_eq!(setup.fake.requests().len(), 2, "no request over budget");
+    let recorded: Vec<(f64, String)> = setup
+        .connection
+        .query("SELECT cost, currency FROM app.llm_call ORDER BY id", &[])
+        .unwrap()
+        .rows
+        .iter()
+        .map(|row| {
+            (
+                row[0].as_f64().unwrap(),
+                row[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(recorded.len(), 2);
+    assert!((recorded[0].0 - answer_usd).abs() < 1e-9 && recorded[0].1 == "USD");
+    assert!((recorded[1].0 - answer_thb).abs() < 1e-9 && recorded[1].1 == "THB");
 }

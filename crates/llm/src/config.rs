@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::currency::Currency;
 use crate::secret::ApiKeySource;
 
 /// The wire protocol a provider speaks.
@@ -84,7 +85,7 @@ impl fmt::Display for Capability {
     }
 }
 
-/// Price per 1,000 tokens, in one currency (`THB`, `USD`, …).
+/// Price per 1,000 tokens, in one currency: `THB` or `USD` (see [`Currency`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Price {
     pub input_per_1k: f64,
@@ -163,6 +164,9 @@ impl ProviderConfig {
         if !(price.input_per_1k >= 0.0 && price.output_per_1k >= 0.0) {
             return Err(format!("provider {}: prices cannot be negative", self.name));
         }
+        if let Err(unknown) = price.currency.parse::<Currency>() {
+            return Err(format!("provider {}: {unknown}", self.name));
+        }
         Ok(())
     }
 
@@ -200,6 +204,25 @@ mod tests {
             "http://localhost:8080/v1/chat/completions"
         );
         assert_eq!(config.validate(), Ok(()));
+    }
+
+    #[test]
+    fn prices_are_in_thb_or_usd() {
+        let mut config: ProviderConfig = serde_json::from_value(serde_json::json!({
+            "name": "openai", "kind": "open_ai_compatible", "base_url": "https://api.openai.com/v1",
+            "model": "gpt-4o-mini", "tier": "standard",
+            "price": {"input_per_1k": 0.1, "output_per_1k": 0.2, "currency": "usd"}
+        }))
+        .expect("config");
+        assert_eq!(config.validate(), Ok(()));
+        config.price.currency = "EUR".into();
+        assert_eq!(
+            config.validate(),
+            Err(
+                "provider openai: unknown currency 'EUR': AI prices and limits are in THB or USD"
+                    .into()
+            )
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //!   one request with retries.
 //! - [`route`] / [`choose`]: the deterministic router; [`run`]: the tool loop with escalation
 //!   and fallback.
+//! - [`Currency`] / [`ExchangeRate`]: THB and USD prices and limits, compared at a THB-per-USD
+//!   rate.
 //! - [`unmatched_figures`]: numbers in the model's prose that no tool result holds.
 //! - `testkit` (feature): local servers that speak each provider's wire protocol.
 
@@ -17,6 +19,7 @@ mod anthropic;
 mod budget;
 mod config;
 mod conversation;
+mod currency;
 mod data_fence;
 mod error;
 mod figures;
@@ -37,6 +40,7 @@ pub use conversation::{
     ChatRequest, MalformedCall, Message, Reply, StopReason, ToolCall, ToolResult,
     ToolResultMessage, ToolSpec, ToolStatus, Usage,
 };
+pub use currency::{Currency, DEFAULT_THB_PER_USD, ExchangeRate, UnknownCurrency};
 pub use data_fence::{DATA_RULE, fence};
 pub use error::LlmError;
 pub use figures::unmatched_figures;

@@ -12,6 +12,7 @@ use analyst_export::job::ExportSettings;
 use analyst_gateway::budgets::{self, Charge};
 use analyst_gateway::conversations::NewMessage;
 use analyst_gateway::{AnswerCache, Workspace, load_workspaces};
+use analyst_llm::ExchangeRate;
 use analyst_nlu::Vocabulary;
 use analyst_store::{Connection, Gatherer, Pool, StoreError, Value, Writer};
 use analyst_uploads::UploadSettings;
@@ -46,6 +47,9 @@ pub struct WebSettings {
     pub actions: ActionSettings,
     /// Where uploaded sales files are kept, how large they may be, how they load.
     pub uploads: UploadSettings,
+    /// THB per USD, to compare AI costs and daily AI cost limits priced in different
+    /// currencies.
+    pub exchange_rate: ExchangeRate,
 }
 
 impl Default for WebSettings {
@@ -62,6 +66,7 @@ impl Default for WebSettings {
             exports: ExportSettings::new(PathBuf::from("analyst-data").join("exports")),
             actions: ActionSettings::default(),
             uploads: UploadSettings::new(Path::new("analyst-data")),
+            exchange_rate: ExchangeRate::default(),
         }
     }
 }

@@ -54,6 +54,7 @@ pub struct FileConfig {
     pub upload_max_mb: Option<u32>,
     pub import_errors_block: Option<bool>,
     pub import_create_unknown: Option<bool>,
+    pub thb_per_usd: Option<f64>,
 }
 
 impl FileConfig {
@@ -337,6 +338,35 @@ impl ImportConfig {
     }
 }
 
+/// How AI costs are compared with daily AI cost limits: `serve` and `ask` take it.
+#[derive(Debug, Clone, Args)]
+pub struct LlmConfigOptions {
+    /// Baht per US dollar: a cost priced in one currency is compared with a daily AI cost
+    /// limit in the other at this rate [default: 36.0].
+    #[arg(long, env = "ANALYST_THB_PER_USD")]
+    pub thb_per_usd: Option<f64>,
+}
+
+impl LlmConfigOptions {
+    /// The rate after layering, and where it came from; it must be a positive number.
+    pub fn resolve(
+        &self,
+        file: &FileConfig,
+        matches: Option<&ArgMatches>,
+    ) -> anyhow::Result<(analyst_llm::ExchangeRate, Origin)> {
+        let (thb_per_usd, origin) = pick(
+            matches,
+            "thb_per_usd",
+            self.thb_per_usd,
+            file.thb_per_usd,
+            analyst_llm::DEFAULT_THB_PER_USD,
+        );
+        let rate = analyst_llm::ExchangeRate::thb_per_usd(thb_per_usd)
+            .map_err(|error| anyhow::anyhow!("{error} (given by: {origin})"))?;
+        Ok((rate, origin))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     #[command(flatten)]
@@ -345,6 +375,8 @@ pub struct ConfigArgs {
     retention: RetentionOptions,
     #[command(flatten)]
     import: ImportConfigOptions,
+    #[command(flatten)]
+    llm: LlmConfigOptions,
 }
 
 pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitCode> {
@@ -355,6 +387,9 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
     let import = args
         .import
         .resolve(&settings.file, settings.subcommand_matches());
+    let (exchange_rate, rate_origin) = args
+        .llm
+        .resolve(&settings.file, settings.subcommand_matches())?;
     let mut grid = super::render::new_grid(["setting", "value", "from"].map(String::from));
     fn shown<T: ToString>(setting: &(T, Origin)) -> (String, Origin) {
         (setting.0.to_string(), setting.1)
@@ -381,6 +416,7 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         ("upload_max_mb", shown(&import.upload_max_mb)),
         ("import_errors_block", shown(&import.errors_block)),
         ("import_create_unknown", shown(&import.create_unknown)),
+        ("thb_per_usd", shown(&(exchange_rate.value(), rate_origin))),
     ];
     for (name, (value, origin)) in rows {
         grid.add_row([name.to_string(), value, origin.to_string()]);
@@ -398,6 +434,22 @@ mod tests {
         assert_eq!(pick(None, "x", Some(1), Some(2), 3), (1, Origin::Flag));
         assert_eq!(pick(None, "x", None, Some(2), 3), (2, Origin::File));
         assert_eq!(pick(None, "x", None::<i32>, None, 3), (3, Origin::Default));
+    }
+
+    #[test]
+    fn the_exchange_rate_defaults_to_36_baht_and_must_be_positive() {
+        let options = LlmConfigOptions { thb_per_usd: None };
+        let (rate, origin) = options.resolve(&FileConfig::default(), None).unwrap();
+        assert_eq!((rate.value(), origin), (36.0, Origin::Default));
+        let file: FileConfig = toml::from_str("thb_per_usd = 34.25").unwrap();
+        let (rate, origin) = options.resolve(&file, None).unwrap();
+        assert_eq!((rate.value(), origin), (34.25, Origin::File));
+        let file: FileConfig = toml::from_str("thb_per_usd = 0.0").unwrap();
+        let refused = options.resolve(&file, None).unwrap_err().to_string();
+        assert!(
+            refused.contains("positive number") && refused.contains("analyst.toml"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub fn run(connection: Box<dyn Connection + Send>, plan: &LoadPlan<'_>) -> anyho
             scope: "global".into(),
             key: String::new(),
             limits: analyst_gateway::budgets::Limits::default(),
+            llm_cost: None,
         },
     )
     .map_err(anyhow::Error::msg)?;

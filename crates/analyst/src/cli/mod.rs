@@ -3,6 +3,7 @@
 mod ask;
 mod audit;
 mod bench;
+mod budgets;
 mod config;
 mod demo;
 mod dictionary;
@@ -98,6 +99,9 @@ pub enum Command {
     /// LLM providers for the questions the NL parser does not understand: list, add, remove.
     #[command(subcommand)]
     Providers(providers::ProvidersCommand),
+    /// Query budgets and daily AI cost limits (THB or USD): list, set, clear.
+    #[command(subcommand)]
+    Budgets(budgets::BudgetsCommand),
     /// The Odoo to sync from: connect (checked, then saved), check, mapping settings.
     #[command(subcommand)]
     Odoo(odoo::OdooCommand),
@@ -168,6 +172,7 @@ pub fn run(cli: Cli, matches: ArgMatches) -> anyhow::Result<ExitCode> {
         Command::Jobs(command) => jobs::run(&settings, command),
         Command::Proposals(command) => proposals::run(&settings, command),
         Command::Providers(command) => providers::run(&settings, command),
+        Command::Budgets(command) => budgets::run(&settings, command),
         Command::Odoo(command) => odoo::run(&settings, command),
         Command::Sync(command) => sync::run(&settings, command),
         Command::Config(args) => config::run(&settings, args),

@@ -20,8 +20,8 @@ use std::time::Instant;
 use analyst_accounts::{AuditEntry, AuditEvent};
 use analyst_core::Answer;
 use analyst_llm::{
-    Attempt, AttemptEnd, Capability, ChatRequest, CostTier, LlmError, Message, Providers,
-    estimate_cost, within_budget,
+    Attempt, AttemptEnd, Capability, ChatRequest, CostTier, Currency, ExchangeRate, LlmError,
+    Message, Providers, estimate_cost, within_budget,
 };
 use analyst_nlu::Vocabulary;
 use analyst_store::Connection;
@@ -31,7 +31,7 @@ pub use spend::Asker;
 
 use crate::AskContext;
 use executor::Executor;
-use spend::{CostLimit, Spender};
+use spend::Spender;
 
 /// Tokens a model may write per reply.
 const MAX_REPLY_TOKENS: u32 = 1024;
@@ -39,14 +39,18 @@ const MAX_REPLY_TOKENS: u32 = 1024;
 /// Where audit entries go (the server's background writer keeps the hash chain).
 pub type Auditor = Arc<dyn Fn(AuditEntry) + Send + Sync>;
 
-/// What the model route needs besides the question: the configured providers, who pays, and
-/// where the provider calls are audited.
+/// What the model route needs besides the question: the configured providers, who pays, where
+/// the provider calls are audited, and the rate that compares costs and limits in different
+/// currencies.
 #[derive(Clone)]
 pub struct LlmContext {
     pub providers: Arc<Providers>,
-    /// `None`: the operator at the command line (no per-user budget).
+    /// `None`: the operator at the command line, whose calls are recorded with no user and
+    /// whose daily spend the global row's AI cost limit bounds.
     pub asker: Option<Asker>,
     pub auditor: Option<Auditor>,
+    /// THB per USD (the `thb_per_usd` setting).
+    pub exchange_rate: ExchangeRate,
 }
 
 impl fmt::Debug for LlmContext {
@@ -55,6 +59,7 @@ impl fmt::Debug for LlmContext {
             .debug_struct("LlmContext")
             .field("providers", &self.providers)
             .field("asker", &self.asker)
+            .field("exchange_rate", &self.exchange_rate)
             .finish_non_exhaustive()
     }
 }
@@ -113,14 +118,16 @@ pub(crate) fn answer_or(
     let now = chrono::Utc::now().naive_utc();
     let workspace = context.access.workspace.as_deref();
     let estimate = estimate_cost(&first.price, &request);
-    match over_budget(
-        connection,
-        llm,
-        workspace,
-        &first.price.currency,
-        estimate,
-        now,
-    ) {
+    let priced_in = first.price.currency.parse::<Currency>();
+    let verdict = match priced_in {
+        Ok(currency) => over_budget(connection, llm, workspace, (estimate, currency), now),
+        // Providers::new refuses such a record; kept as a refusal, never a guess.
+        Err(unknown) => Err(analyst_store::StoreError::Query(format!(
+            "provider {}: {unknown}",
+            first.name
+        ))),
+    };
+    match verdict {
         Ok(None) => {}
         Ok(Some(reason)) => {
             llm.audit(
@@ -177,52 +184,64 @@ pub(crate) fn answer_or(
     }
 }
 
-/// Why a request estimated at `estimate` would exceed a daily limit, if it would.
+/// Why a request estimated at `estimate` (an amount in the provider's currency) would exceed
+/// a daily limit, if it would. Each limit is checked in its own currency: today's recorded
+/// costs and the estimate are converted to it at the context's THB-per-USD rate.
 fn over_budget(
     connection: &dyn Connection,
     llm: &LlmContext,
     workspace: Option<&str>,
-    currency: &str,
-    estimate: f64,
+    (estimate, priced_in): (f64, Currency),
     now: NaiveDateTime,
 ) -> Result<Option<String>, analyst_store::StoreError> {
     let limits = spend::cost_limits(connection, llm.asker.as_ref(), workspace)?;
+    let (asker, whose_own) = match &llm.asker {
+        Some(asker) => (Spender::User(asker.user_id), "your"),
+        None => (Spender::Operator, "the command line's"),
+    };
     let checks = [
-        (
-            limits.user,
-            llm.asker.as_ref().map(|a| Spender::User(a.user_id)),
-            "your",
-        ),
+        (limits.user, Some(asker), whose_own),
         (
             limits.workspace,
             workspace.map(Spender::Workspace),
             "the workspace's",
         ),
     ];
+    let rate = llm.exchange_rate;
     for (limit, spender, whose) in checks {
-        let (
-            Some(CostLimit {
-                amount,
-                currency: limit_currency,
-            }),
-            Some(spender),
-        ) = (limit, spender)
-        else {
+        let (Some(limit), Some(spender)) = (limit, spender) else {
             continue;
         };
-        if limit_currency != currency {
+        let currency = limit.currency();
+        let spent = spend::spent_today(connection, spender, currency, rate, now)?;
+        let estimate = rate.convert(estimate, priced_in, currency);
+        if !within_budget(spent, estimate, Some(limit.amount())) {
+            let converted = if priced_in == currency {
+                String::new()
+            } else {
+                format!(
+                    "; {priced_in} costs counted at {:.2} THB per USD",
+                    rate.value()
+                )
+            };
             return Ok(Some(format!(
-                "{whose} limit is in {limit_currency} and the provider is priced in {currency}"
-            )));
-        }
-        let spent = spend::spent_today(connection, spender, currency, now)?;
-        if !within_budget(spent, estimate, Some(amount)) {
-            return Ok(Some(format!(
-                "{spent:.2} of {whose} {amount:.2} {currency} used; it resets at 00:00 UTC"
+                "{} of {whose} {} {currency} used{converted}; it resets at 00:00 UTC",
+                amount(spent),
+                amount(limit.amount())
             )));
         }
     }
     Ok(None)
+}
+
+/// An amount of money for a message: cents, or four decimals below one (a question often
+/// costs a fraction of a cent).
+fn amount(value: f64) -> String {
+    if value.abs() < 1.0 && value != 0.0 {
+        format!("{value:.4}")
+    } else {
+        format!("{value:.2}")
+    }
 }
 
 /// Every attempt recorded in `app.llm_call` and audited (escalations too).

@@ -3,7 +3,7 @@
 //! ever stored, and nothing here reads one.
 
 use analyst_llm::{
-    ApiKeySource, Capability, CostTier, Price, ProviderConfig, ProviderKind, Providers,
+    ApiKeySource, Capability, CostTier, Currency, Price, ProviderConfig, ProviderKind, Providers,
 };
 use analyst_store::{Connection, StoreError, Value};
 use chrono::NaiveDateTime;
@@ -50,6 +50,12 @@ pub fn save(
 ) -> Result<(), ProviderError> {
     Providers::new(vec![config.clone()])
         .map_err(|error| ProviderError::Invalid(error.to_string()))?;
+    // Stored as its code (`usd` → `USD`), so the day's spend sums by one spelling.
+    let currency = config
+        .price
+        .currency
+        .parse::<Currency>()
+        .map_err(|error| ProviderError::Invalid(error.to_string()))?;
     let capabilities = serde_json::to_string(&config.capabilities)
         .map_err(|error| ProviderError::Invalid(error.to_string()))?;
     let key_source = match &config.api_key {
@@ -66,7 +72,7 @@ pub fn save(
         Value::Text(capabilities),
         Value::Float(config.price.input_per_1k),
         Value::Float(config.price.output_per_1k),
-        Value::Text(config.price.currency.clone()),
+        Value::Text(currency.as_str().into()),
         Value::Float(config.timeout_seconds),
         Value::Int(i64::from(config.priority)),
         Value::Bool(config.enabled),

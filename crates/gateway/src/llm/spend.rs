@@ -1,9 +1,12 @@
 //! What the model route costs: one `app.llm_call` row per provider attempt, and the daily cost
-//! limits (per user, per workspace) checked before a provider is called.
+//! limits (per user, per workspace) checked before a provider is called, in the limit's
+//! currency.
 
-use analyst_llm::{Attempt, AttemptEnd};
+use analyst_llm::{Attempt, AttemptEnd, Currency, ExchangeRate};
 use analyst_store::{Connection, StoreError, Value};
 use chrono::NaiveDateTime;
+
+use crate::budgets::CostLimit;
 
 /// Who asked, for the records and the budgets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,14 +15,8 @@ pub struct Asker {
     pub username: String,
 }
 
-/// A daily cost limit in one currency.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct CostLimit {
-    pub amount: f64,
-    pub currency: String,
-}
-
-/// The limits that apply to a question: the asker's (their row, else the global row) and the
+/// The limits that apply to a question: the asker's (their row, else the global row; the
+/// operator at the command line has no row of their own, so the global row) and the
 /// workspace's (its row only).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct CostLimits {
@@ -27,14 +24,14 @@ pub(crate) struct CostLimits {
     pub workspace: Option<CostLimit>,
 }
 
-/// Reads the limits for `asker` in `workspace`.
+/// Reads the limits for `asker` (`None`: the operator) in `workspace`.
 pub(crate) fn cost_limits(
     connection: &dyn Connection,
     asker: Option<&Asker>,
     workspace: Option<&str>,
 ) -> Result<CostLimits, StoreError> {
     let rows = connection.query(
-        "SELECT scope, llm_cost_per_day, coalesce(llm_cost_currency, 'THB') FROM app.query_budget
+        "SELECT scope, llm_cost_per_day, llm_cost_currency FROM app.query_budget
          WHERE ((scope = 'user' AND scope_key = $1) OR (scope = 'workspace' AND scope_key = $2)
                 OR scope = 'global') AND llm_cost_per_day IS NOT NULL",
         &[
@@ -42,49 +39,74 @@ pub(crate) fn cost_limits(
             workspace.unwrap_or_default().into(),
         ],
     )?;
-    let level = |scope: &str| {
-        rows.rows
+    let level = |scope: &str| -> Result<Option<CostLimit>, StoreError> {
+        match rows
+            .rows
             .iter()
             .find(|row| row.first().and_then(Value::as_str) == Some(scope))
-            .and_then(|row| {
-                Some(CostLimit {
-                    amount: row.get(1)?.as_f64()?,
-                    currency: row.get(2)?.as_str()?.to_string(),
-                })
-            })
+        {
+            Some(row) => CostLimit::from_columns(row.get(1), row.get(2)),
+            None => Ok(None),
+        }
+    };
+    let own = if asker.is_some() {
+        level("user")?
+    } else {
+        None
     };
     Ok(CostLimits {
-        user: asker.and(level("user").or_else(|| level("global"))),
-        workspace: workspace.and(level("workspace")),
+        user: match own {
+            Some(limit) => Some(limit),
+            None => level("global")?,
+        },
+        workspace: match workspace {
+            Some(_) => level("workspace")?,
+            None => None,
+        },
     })
 }
 
-/// What was spent today (UTC) in `currency`, by the user or in the workspace.
+/// What was spent today (UTC) by the user, the operator or in the workspace, in `currency`:
+/// costs recorded in another currency are converted at `rate`.
 pub(crate) fn spent_today(
     connection: &dyn Connection,
     by: Spender<'_>,
-    currency: &str,
+    currency: Currency,
+    rate: ExchangeRate,
     now: NaiveDateTime,
 ) -> Result<f64, StoreError> {
     let start = now.date().and_hms_opt(0, 0, 0).unwrap_or(now);
-    let (column, key) = match by {
-        Spender::User(user_id) => ("user_id", Value::Int(user_id)),
-        Spender::Workspace(code) => ("workspace", Value::Text(code.to_string())),
+    let (condition, mut params) = match by {
+        Spender::User(user_id) => ("user_id = $2", vec![Value::Int(user_id)]),
+        Spender::Operator => ("user_id IS NULL", Vec::new()),
+        Spender::Workspace(code) => ("workspace = $2", vec![Value::Text(code.to_string())]),
     };
+    params.insert(0, start.into());
     let rows = connection.query(
         &format!(
-            "SELECT CAST(coalesce(sum(cost), 0) AS DOUBLE) FROM app.llm_call
-             WHERE {column} = $1 AND currency = $2 AND created_at >= $3"
+            "SELECT currency, CAST(coalesce(sum(cost), 0) AS DOUBLE) FROM app.llm_call
+             WHERE {condition} AND created_at >= $1 GROUP BY currency"
         ),
-        &[key, currency.into(), start.into()],
+        &params,
     )?;
-    Ok(rows.scalar().and_then(Value::as_f64).unwrap_or(0.0))
+    let mut spent = 0.0;
+    for row in &rows.rows {
+        let code = row.first().and_then(Value::as_str).unwrap_or_default();
+        let recorded = code.parse::<Currency>().map_err(|unknown| {
+            StoreError::Query(format!("app.llm_call: a cost in {code}: {unknown}"))
+        })?;
+        let cost = row.get(1).and_then(Value::as_f64).unwrap_or(0.0);
+        spent += rate.convert(cost, recorded, currency);
+    }
+    Ok(spent)
 }
 
 /// Whose spending a limit counts.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Spender<'a> {
     User(i64),
+    /// The operator at the command line (rows with no user).
+    Operator,
     Workspace(&'a str),
 }
 

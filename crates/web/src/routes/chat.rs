@@ -139,6 +139,7 @@ fn ask_context(
                 username: user.username.clone(),
             }),
             auditor: Some(state.auditor()),
+            exchange_rate: state.settings.exchange_rate,
         });
     Ok(AskContext {
         today: state.today(),
