@@ -204,7 +204,7 @@ pub fn list(
     let rows = connection.query(
         &format!(
             "SELECT {COLUMNS} FROM ops.upload_batch
-             WHERE $1 IS NULL OR user_id = $1
+             WHERE CAST($1 AS BIGINT) IS NULL OR user_id = $1
              ORDER BY id DESC LIMIT $2"
         ),
         &[user_id.map_or(Value::Null, Value::Int), limit.into()],

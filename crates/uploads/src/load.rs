@@ -3,7 +3,8 @@
 
 use analyst_core::rows::{UploadError as RowError, UploadLine};
 use analyst_ingest::{
-    Channel, Normalizer, Profile, RawRow, ReadOptions, SaleRow, detect, open, suggest_mapping,
+    Channel, IngestError, Normalizer, Profile, RawRow, ReadOptions, SaleRow, Table, detect, open,
+    suggest_mapping,
 };
 use analyst_store::gold::refresh_daily_sales;
 use analyst_store::{Connection, StoreError, Value};
@@ -17,8 +18,8 @@ use crate::{UploadError, UploadSettings, notify, profiles};
 const SAMPLE_ROWS: usize = 1_000;
 /// Rows staged per append.
 const CHUNK_ROWS: usize = 8_192;
-/// How often (in rows) progress is reported.
-const REPORT_EVERY: u64 = 16_384;
+/// Chunks read ahead of the appender.
+const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// Why processing stopped before the batch reached a final state.
 #[derive(Debug)]
@@ -237,40 +238,8 @@ fn run<E>(
 
     connection.execute_batch("BEGIN TRANSACTION")?;
     let staged = (|| -> Result<Staged, Failure<E>> {
-        let mut staging = Staging::new(batch.id, &profile, settings.max_errors_kept);
-        {
-            let mut loader = connection.bulk_loader()?;
-            let mut chunk = Vec::with_capacity(CHUNK_ROWS);
-            let mut add = |row: &RawRow,
-                           fraction: f64,
-                           staging: &mut Staging,
-                           chunk: &mut Vec<UploadLine>|
-             -> Result<(), Failure<E>> {
-                staging.read += 1;
-                if let Some(line) = staging.stage(normalizer.normalize(row)) {
-                    chunk.push(line);
-                }
-                if chunk.len() == CHUNK_ROWS {
-                    loader.upload_lines(chunk)?;
-                    chunk.clear();
-                }
-                if staging.read.is_multiple_of(REPORT_EVERY) {
-                    progress(staging.read, fraction)
-                        .map_err(|stop| Failure::Stopped(Stopped::ByCaller(stop)))?;
-                }
-                Ok(())
-            };
-            for row in &sample {
-                add(row, 0.0, &mut staging, &mut chunk)?;
-            }
-            let mut row = RawRow::default();
-            while table.next_row(&mut row)? {
-                add(&row, table.progress(), &mut staging, &mut chunk)?;
-            }
-            loader.upload_lines(&chunk)?;
-            loader.finish()?;
-        }
-        progress(staging.read, 1.0).map_err(|stop| Failure::Stopped(Stopped::ByCaller(stop)))?;
+        let staging = Staging::new(batch.id, &profile, settings.max_errors_kept);
+        let staging = stage(connection, staging, &normalizer, sample, table, progress)?;
         let resolved = resolve(
             connection,
             &Target {
@@ -359,6 +328,85 @@ fn run<E>(
         }
     }
     Ok(())
+}
+
+/// Staged lines on their way to the store, and how far reading got.
+struct Chunk {
+    lines: Vec<UploadLine>,
+    read: u64,
+    fraction: f64,
+}
+
+/// Stages the sample and the rest of the file in `raw.upload_line`. Reading and normalizing
+/// run on a thread of their own while this one appends what they staged, so the slower of the
+/// two sets the pace (appending, for a CSV file; reading, for a workbook), not their sum; a
+/// bounded channel between them keeps memory flat. When appending stops (a store error, or
+/// `progress` says to stop) the channel closes, and the reader stops at its next chunk.
+fn stage<E>(
+    connection: &dyn Connection,
+    staging: Staging,
+    normalizer: &Normalizer,
+    sample: Vec<RawRow>,
+    mut table: Table,
+    progress: &mut dyn FnMut(u64, f64) -> Result<(), E>,
+) -> Result<Staging, Failure<E>> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> Result<Staging, IngestError> {
+            let mut staging = staging;
+            let mut lines = Vec::with_capacity(CHUNK_ROWS);
+            let mut sampled = sample.into_iter();
+            let mut row = RawRow::default();
+            loop {
+                let fraction = match sampled.next() {
+                    Some(next) => {
+                        row = next;
+                        0.0
+                    }
+                    None if table.next_row(&mut row)? => table.progress(),
+                    None => break,
+                };
+                staging.read += 1;
+                if let Some(line) = staging.stage(normalizer.normalize(&row)) {
+                    lines.push(line);
+                }
+                if staging.read.is_multiple_of(CHUNK_ROWS as u64) {
+                    let chunk = Chunk {
+                        lines: std::mem::replace(&mut lines, Vec::with_capacity(CHUNK_ROWS)),
+                        read: staging.read,
+                        fraction,
+                    };
+                    if sender.send(chunk).is_err() {
+                        // The appender stopped, and says why.
+                        return Ok(staging);
+                    }
+                }
+            }
+            let last = Chunk {
+                lines,
+                read: staging.read,
+                fraction: 1.0,
+            };
+            // Refused only when the appender stopped, which says why.
+            let _ = sender.send(last);
+            Ok(staging)
+        });
+        let appended = (|| -> Result<(), Failure<E>> {
+            let mut loader = connection.bulk_loader()?;
+            for chunk in receiver {
+                loader.upload_lines(&chunk.lines)?;
+                progress(chunk.read, chunk.fraction)
+                    .map_err(|stop| Failure::Stopped(Stopped::ByCaller(stop)))?;
+            }
+            loader.finish()?;
+            Ok(())
+        })();
+        let read = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        appended?;
+        Ok(read?)
+    })
 }
 
 struct Staged {
@@ -456,7 +504,8 @@ impl Staging {
 /// The company that created stores and customers belong to: the one named, else the first.
 fn company(connection: &dyn Connection, code: Option<&str>) -> Result<i64, UploadError> {
     let rows = connection.query(
-        "SELECT id FROM silver.company WHERE $1 IS NULL OR lower(code) = lower($1)
+        "SELECT id FROM silver.company
+         WHERE CAST($1 AS VARCHAR) IS NULL OR lower(code) = lower(CAST($1 AS VARCHAR))
          ORDER BY id LIMIT 1",
         &[code.map(str::to_string).into()],
     )?;

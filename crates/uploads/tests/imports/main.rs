@@ -18,6 +18,9 @@ use analyst_uploads::{Batch, BatchState, ImportOptions, UploadSettings, batch};
 use chrono::NaiveDate;
 use serde_json::json;
 
+mod natural_keys;
+mod stopping;
+
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
