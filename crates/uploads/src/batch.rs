@@ -188,6 +188,7 @@ fn from_rows(rows: Rows) -> Result<Vec<Batch>, StoreError> {
 }
 
 pub fn get(connection: &dyn Connection, id: i64) -> Result<Option<Batch>, StoreError> {
+    settle(connection)?;
     let rows = connection.query(
         &format!("SELECT {COLUMNS} FROM ops.upload_batch WHERE id = $1"),
         &[id.into()],
@@ -201,6 +202,7 @@ pub fn list(
     user_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Batch>, StoreError> {
+    settle(connection)?;
     let rows = connection.query(
         &format!(
             "SELECT {COLUMNS} FROM ops.upload_batch
@@ -382,6 +384,31 @@ pub(crate) fn end(connection: &dyn Connection, id: i64, message: &str) -> Result
         &json!({}),
         Some(message),
     )
+}
+
+/// Ends the batches whose import job is over though the batch never reached an end of its own:
+/// the job was cancelled while it was still queued, or it failed before it could record how
+/// the batch ended (it panicked). Runs before batches are read, so that nobody waits for an
+/// import that will not run.
+fn settle(connection: &dyn Connection) -> Result<(), StoreError> {
+    let settled = connection.execute(
+        "UPDATE ops.upload_batch
+         SET state = 'failed', finished_at = $1,
+             message = (SELECT CASE WHEN j.state = 'cancelled'
+                                    THEN 'the import was cancelled before it ran: nothing was loaded; send the file again to load it'
+                                    ELSE 'the import failed: ' || coalesce(j.message, 'its job ended')
+                                         || '; nothing was loaded'
+                               END
+                        FROM app.job j WHERE j.id = job_id)
+         WHERE state IN ('queued', 'running')
+           AND job_id IN (SELECT id FROM app.job WHERE state IN ('cancelled', 'failed'))",
+        &[Value::Timestamp(Utc::now().naive_utc())],
+    );
+    match settled {
+        // Another reader settled the same batch at the same moment.
+        Err(error) if error.is_conflict() => Ok(()),
+        other => other.map(|_| ()),
+    }
 }
 
 /// A file name as the uploader's machine gave it, without any folder.

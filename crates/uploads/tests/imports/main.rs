@@ -18,6 +18,7 @@ use analyst_uploads::{Batch, BatchState, ImportOptions, UploadSettings, batch};
 use chrono::NaiveDate;
 use serde_json::json;
 
+mod cancelled;
 mod natural_keys;
 mod stopping;
 
