@@ -234,6 +234,7 @@ fn run<E>(
     }
     let channel = profile.channel.as_str();
     let company_id = company(connection, batch.options.company.as_deref())?;
+    let create_unknown = settings.creates_unknown(connection)?;
     let source = format!("upload:{}", profile.name);
 
     connection.execute_batch("BEGIN TRANSACTION")?;
@@ -247,7 +248,7 @@ fn run<E>(
                 source: &source,
                 channel,
                 company_id,
-                create_unknown: settings.create_unknown,
+                create_unknown,
                 keep: settings
                     .max_errors_kept
                     .saturating_sub(staging.errors.len()),

@@ -2,6 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use analyst_odoo_sync::SyncError;
+use analyst_store::Connection;
+
+use crate::UploadError;
+
 /// Upload and import settings (`serve` and `analyst import` flags).
 #[derive(Debug, Clone)]
 pub struct UploadSettings {
@@ -12,9 +17,12 @@ pub struct UploadSettings {
     pub outbox: PathBuf,
     /// The sender of notification e-mails.
     pub mail_from: String,
-    /// Create the products, stores and customers a file names that the store does not know
-    /// (on by default: a business with only spreadsheets has no other catalogue).
-    pub create_unknown: bool,
+    /// Create the products, stores and customers a file names that the store does not know.
+    /// `None` (the default) decides at each import: on for a business with only spreadsheets
+    /// (it has no other catalogue), off once an Odoo connection is configured (the ERP is then
+    /// the master of the catalogue: what it does not know is listed as an error, to be fixed
+    /// there).
+    pub create_unknown: Option<bool>,
     /// Load nothing when any row has an error (off by default: valid rows load, errors are
     /// reported).
     pub errors_block: bool,
@@ -30,10 +38,23 @@ impl UploadSettings {
             dir: data_dir.join("uploads"),
             outbox: data_dir.join("outbox"),
             mail_from: "AI Analyst <analyst@localhost>".into(),
-            create_unknown: true,
+            create_unknown: None,
             errors_block: false,
             max_file_bytes: 512 * 1024 * 1024,
             max_errors_kept: 100_000,
+        }
+    }
+
+    /// Whether this import creates what its file names and the store does not know: as set,
+    /// else unless an Odoo connection is configured (one whose settings need fixing counts).
+    pub(crate) fn creates_unknown(&self, connection: &dyn Connection) -> Result<bool, UploadError> {
+        if let Some(create) = self.create_unknown {
+            return Ok(create);
+        }
+        match analyst_odoo_sync::load_connection(connection, analyst_odoo_sync::SOURCE) {
+            Ok(erp) => Ok(erp.is_none()),
+            Err(SyncError::Store(error)) => Err(error.into()),
+            Err(_) => Ok(false),
         }
     }
 }

@@ -285,7 +285,8 @@ pub struct ImportConfigOptions {
     #[arg(long, env = "ANALYST_IMPORT_ERRORS_BLOCK")]
     pub import_errors_block: Option<bool>,
     /// Create the products, stores and customers a file names that the store does not know
-    /// [default: true, for a business whose only catalogue is its files].
+    /// [default: true for a business whose only catalogue is its files, false once an Odoo
+    /// connection is configured (the ERP is then the master of the catalogue)].
     #[arg(long, env = "ANALYST_IMPORT_CREATE_UNKNOWN")]
     pub import_create_unknown: Option<bool>,
 }
@@ -295,7 +296,8 @@ pub struct ImportConfigOptions {
 pub struct ImportConfig {
     pub upload_max_mb: (u32, Origin),
     pub errors_block: (bool, Origin),
-    pub create_unknown: (bool, Origin),
+    /// `None`: decided at each import, by whether Odoo is connected.
+    pub create_unknown: (Option<bool>, Origin),
 }
 
 impl ImportConfigOptions {
@@ -318,9 +320,9 @@ impl ImportConfigOptions {
             create_unknown: pick(
                 matches,
                 "import_create_unknown",
-                self.import_create_unknown,
-                file.import_create_unknown,
-                true,
+                self.import_create_unknown.map(Some),
+                file.import_create_unknown.map(Some),
+                None,
             ),
         }
     }
@@ -415,7 +417,16 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
         ("audit_retention_days", shown(&retention)),
         ("upload_max_mb", shown(&import.upload_max_mb)),
         ("import_errors_block", shown(&import.errors_block)),
-        ("import_create_unknown", shown(&import.create_unknown)),
+        (
+            "import_create_unknown",
+            (
+                import.create_unknown.0.map_or_else(
+                    || "true unless Odoo is connected".to_string(),
+                    |create| create.to_string(),
+                ),
+                import.create_unknown.1,
+            ),
+        ),
         ("thb_per_usd", shown(&(exchange_rate.value(), rate_origin))),
     ];
     for (name, (value, origin)) in rows {

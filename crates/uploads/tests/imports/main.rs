@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 mod cancelled;
+mod catalogue;
 mod natural_keys;
 mod stopping;
 
@@ -302,7 +303,7 @@ fn unknown_products_are_listed_in_the_error_report_when_they_may_not_be_created(
     let connection = demo_store(dir.path());
     let connection = connection.as_ref();
     let settings = UploadSettings {
-        create_unknown: false,
+        create_unknown: Some(false),
         ..settings(dir.path())
     };
     let mut rows = sample_rows(&active_skus(connection, 4));
