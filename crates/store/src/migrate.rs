@@ -101,6 +101,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "odoo",
         sql: include_str!("../migrations/0018_odoo.sql"),
     },
+    Migration {
+        version: 19,
+        name: "upload_cleanup",
+        sql: include_str!("../migrations/0019_upload_cleanup.sql"),
+    },
 ];
 
 const BOOTSTRAP: &str = "CREATE SCHEMA IF NOT EXISTS ops;

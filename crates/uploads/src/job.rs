@@ -6,6 +6,7 @@ use analyst_jobs::{Job, JobContext, JobFailure, JobKind};
 use serde_json::{Value as Json, json};
 
 use crate::batch::IMPORT;
+use crate::cleanup::UploadCleanupKind;
 use crate::load::{Stopped, process};
 use crate::{BatchState, UploadSettings};
 
@@ -80,9 +81,14 @@ impl JobKind for ImportKind {
     }
 }
 
-/// The kinds this crate adds to the queue.
+/// The kinds this crate adds to the queue: imports, and the cleanup of old files.
 pub fn kinds(settings: &UploadSettings) -> Vec<std::sync::Arc<dyn JobKind>> {
-    vec![std::sync::Arc::new(ImportKind {
-        settings: settings.clone(),
-    })]
+    vec![
+        std::sync::Arc::new(ImportKind {
+            settings: settings.clone(),
+        }),
+        std::sync::Arc::new(UploadCleanupKind {
+            settings: settings.clone(),
+        }),
+    ]
 }

@@ -4,9 +4,11 @@
 //! stores and customers (creating unknown ones when the settings allow) and upserts
 //! `silver.sales_line` by source and reference, then rebuilds gold for the dates touched —
 //! all in one transaction, or nothing. Row errors go to the downloadable [`report`]; the
-//! uploader is told by e-mail through the [`notify`] outbox.
+//! uploader is told by e-mail through the [`notify`] outbox. Files and staged rows are removed
+//! after the retention by the [`cleanup`] job.
 
 pub mod batch;
+pub mod cleanup;
 mod error;
 pub mod job;
 pub mod load;
@@ -18,4 +20,4 @@ mod settings;
 
 pub use batch::{Batch, BatchState, ImportOptions};
 pub use error::UploadError;
-pub use settings::UploadSettings;
+pub use settings::{DEFAULT_KEEP_DAYS, UploadSettings};

@@ -30,7 +30,13 @@ pub struct UploadSettings {
     pub max_file_bytes: u64,
     /// Row errors kept for the report; more are counted, not stored.
     pub max_errors_kept: usize,
+    /// Days a file and its staged rows are kept after its batch ended (the `upload_cleanup`
+    /// job removes them then).
+    pub keep_days: u32,
 }
+
+/// How long uploaded files and staged rows are kept by default, in days.
+pub const DEFAULT_KEEP_DAYS: u32 = 90;
 
 impl UploadSettings {
     pub fn new(data_dir: &Path) -> UploadSettings {
@@ -42,6 +48,7 @@ impl UploadSettings {
             errors_block: false,
             max_file_bytes: 512 * 1024 * 1024,
             max_errors_kept: 100_000,
+            keep_days: DEFAULT_KEEP_DAYS,
         }
     }
 

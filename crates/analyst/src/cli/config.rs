@@ -54,6 +54,7 @@ pub struct FileConfig {
     pub upload_max_mb: Option<u32>,
     pub import_errors_block: Option<bool>,
     pub import_create_unknown: Option<bool>,
+    pub upload_keep_days: Option<u32>,
     pub thb_per_usd: Option<f64>,
 }
 
@@ -289,6 +290,10 @@ pub struct ImportConfigOptions {
     /// connection is configured (the ERP is then the master of the catalogue)].
     #[arg(long, env = "ANALYST_IMPORT_CREATE_UNKNOWN")]
     pub import_create_unknown: Option<bool>,
+    /// Days an uploaded file and its staged rows are kept after its import ended; the nightly
+    /// upload_cleanup job removes them then (what they loaded stays) [default: 90].
+    #[arg(long, env = "ANALYST_UPLOAD_KEEP_DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub upload_keep_days: Option<u32>,
 }
 
 /// Import settings after layering.
@@ -298,6 +303,7 @@ pub struct ImportConfig {
     pub errors_block: (bool, Origin),
     /// `None`: decided at each import, by whether Odoo is connected.
     pub create_unknown: (Option<bool>, Origin),
+    pub keep_days: (u32, Origin),
 }
 
 impl ImportConfigOptions {
@@ -324,6 +330,13 @@ impl ImportConfigOptions {
                 file.import_create_unknown.map(Some),
                 None,
             ),
+            keep_days: pick(
+                matches,
+                "upload_keep_days",
+                self.upload_keep_days,
+                file.upload_keep_days,
+                analyst_uploads::DEFAULT_KEEP_DAYS,
+            ),
         }
     }
 }
@@ -335,6 +348,7 @@ impl ImportConfig {
             max_file_bytes: u64::from(self.upload_max_mb.0) * 1024 * 1024,
             errors_block: self.errors_block.0,
             create_unknown: self.create_unknown.0,
+            keep_days: self.keep_days.0,
             ..analyst_uploads::UploadSettings::new(data_dir)
         }
     }
@@ -427,6 +441,7 @@ pub fn run(settings: &super::Settings, args: ConfigArgs) -> anyhow::Result<ExitC
                 import.create_unknown.1,
             ),
         ),
+        ("upload_keep_days", shown(&import.keep_days)),
         ("thb_per_usd", shown(&(exchange_rate.value(), rate_origin))),
     ];
     for (name, (value, origin)) in rows {

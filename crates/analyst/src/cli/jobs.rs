@@ -32,7 +32,8 @@ pub enum JobsCommand {
     Schedule {
         /// Its name: letters, digits, '_', '-' or '.'.
         name: String,
-        /// The kind of job it queues (refresh_gold, export_cleanup, proposal_expiry).
+        /// The kind of job it queues (refresh_gold, export_cleanup, upload_cleanup,
+        /// proposal_expiry).
         #[arg(long)]
         kind: String,
         /// Five fields, minute hour day month weekday, in UTC: "17 * * * *" is every hour at

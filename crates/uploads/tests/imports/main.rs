@@ -21,6 +21,7 @@ use serde_json::json;
 mod cancelled;
 mod catalogue;
 mod natural_keys;
+mod retention;
 mod stopping;
 
 fn day(text: &str) -> NaiveDate {

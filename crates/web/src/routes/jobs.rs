@@ -17,8 +17,9 @@ use crate::json::Body;
 use crate::state::AppState;
 
 /// Refuses a kind an administrator may not queue or schedule by hand: those are the queue's
-/// own kinds, the export cleanup and the proposal expiry (exports and executions start through
-/// their own routes, which check the asker's rights). The message lists the kinds.
+/// own kinds, the export and upload cleanups and the proposal expiry (exports, imports and
+/// executions start through their own routes, which check the asker's rights). The message
+/// lists the kinds.
 pub fn check_maintenance_kind(kind: &str) -> Result<(), String> {
     let mut kinds: Vec<&str> = analyst_jobs::kinds::builtin()
         .iter()
@@ -26,6 +27,7 @@ pub fn check_maintenance_kind(kind: &str) -> Result<(), String> {
         .collect();
     kinds.extend([
         analyst_export::job::EXPORT_CLEANUP,
+        analyst_uploads::cleanup::UPLOAD_CLEANUP,
         analyst_actions::execution::PROPOSAL_EXPIRY,
     ]);
     if kinds.contains(&kind) {
@@ -180,7 +182,8 @@ pub(crate) async fn cancel(
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewJobRequest {
-    /// A maintenance kind: `refresh_gold`, `export_cleanup` or `proposal_expiry`.
+    /// A maintenance kind: `refresh_gold`, `export_cleanup`, `upload_cleanup` or
+    /// `proposal_expiry`.
     kind: String,
     #[serde(default)]
     #[schema(value_type = Object)]
@@ -282,7 +285,8 @@ pub(crate) async fn list_schedules(
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct ScheduleRequest {
-    /// A maintenance kind: `refresh_gold`, `export_cleanup` or `proposal_expiry`.
+    /// A maintenance kind: `refresh_gold`, `export_cleanup`, `upload_cleanup` or
+    /// `proposal_expiry`.
     kind: String,
     /// Five fields (minute hour day month weekday), in UTC, e.g. `17 * * * *`.
     cron: String,
